@@ -1,0 +1,101 @@
+import type { Context } from 'koa';
+import type { IssueResult, ResolvedConfig } from '../config/types.js';
+import { AccountDisabledError, InvalidCredentialsError, KoaJwtError, StoreUnavailableError, UserNotFoundError } from '../errors.js';
+import { withStoreTimeout } from '../stores/timeout.js';
+import type { JwtPayload } from '../tokens/claims.js';
+import { createIssuer, type Issuer, userIdOf } from '../tokens/issuer.js';
+import { createVerifier, type Verifier, type VerifiedToken } from '../tokens/verifier.js';
+import { type AuthUser, isActive } from '../users/provider.js';
+
+/** What authentication yields: the user and the verified token. */
+export interface Authenticated {
+  readonly user: AuthUser;
+  readonly verified: VerifiedToken;
+}
+
+/**
+ * The token authority: log in, issue, verify (with revocation and the user), refresh. It is
+ * what the middleware and the routes call; they only translate between HTTP and it.
+ */
+export interface Authority {
+  readonly config: ResolvedConfig;
+  readonly issuer: Issuer;
+  readonly verifier: Verifier;
+  /** Verifies a token and loads its user, as the middleware does. */
+  authenticate(token: string): Promise<Authenticated>;
+  /** username + password → tokens (401 invalid_credentials for every kind of failure). */
+  obtain(username: string, password: string, ctx?: Context): Promise<IssueResult>;
+  /** Issues tokens for a user already authenticated by the application. */
+  issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult>;
+  /** Single-token refresh (drf-jwt): a valid token → a new one of the same family. */
+  refresh(token: string, ctx?: Context): Promise<IssueResult>;
+  /** The user of a verified payload (provider lookup or the claims), refusing unknown and inactive users. */
+  userOf(payload: JwtPayload): Promise<AuthUser>;
+  close(): Promise<void>;
+}
+
+/** Calls an application callback that reads users; a failure is a 503, not a 500. */
+export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T>): Promise<T> {
+  try {
+    return await withStoreTimeout(config.storeTimeout, call);
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err });
+    throw err;
+  }
+}
+
+export function createAuthority(config: ResolvedConfig): Authority {
+  const issuer = createIssuer(config);
+  const verifier = createVerifier(config);
+  const users = config.users;
+
+  async function userOf(payload: JwtPayload): Promise<AuthUser> {
+    const id = userIdOf(payload);
+    if (config.userLookup === 'token' || !users) {
+      if (id === undefined && payload.username === undefined) throw new UserNotFoundError('The token names no user.');
+      // simplejwt's TokenUser: the claims stand for the user, no lookup is made.
+      return Object.freeze({ id: id ?? String(payload.username), username: String(payload.username ?? id) });
+    }
+    if (id === undefined) throw new UserNotFoundError('The token names no user (user_id).');
+    const user = await callUsers(config, () => users.findById(id));
+    if (!user) throw new UserNotFoundError();
+    if (!isActive(user)) throw new AccountDisabledError();
+    return user;
+  }
+
+  async function authenticate(token: string): Promise<Authenticated> {
+    const verified = await verifier.verify(token);
+    return { user: await userOf(verified.payload), verified };
+  }
+
+  function result(token: string, payload: JwtPayload, user: AuthUser): IssueResult {
+    return { token, payload, user };
+  }
+
+  async function issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult> {
+    const issued = await issuer.issue(user, { ...(extraClaims ? { extra: extraClaims } : {}), ...(ctx ? { ctx } : {}) });
+    return result(issued.token, issued.payload, user);
+  }
+
+  async function obtain(username: string, password: string, ctx?: Context): Promise<IssueResult> {
+    if (!users) throw new KoaJwtError('This service only verifies tokens: it has no users to log in.', { status: 404 });
+    const user = await callUsers(config, () => users.authenticate(username, password, ctx));
+    // One answer for a wrong password, an unknown user and an inactive user.
+    if (!user || !isActive(user)) throw new InvalidCredentialsError();
+    return issue(user, undefined, ctx);
+  }
+
+  async function refresh(token: string): Promise<IssueResult> {
+    const verified = await verifier.verify(token);
+    const user = await userOf(verified.payload);
+    const issued = await issuer.refresh(verified.payload);
+    return result(issued.token, issued.payload, user);
+  }
+
+  return {
+    config, issuer, verifier, authenticate, obtain, issue, refresh, userOf,
+    async close() {
+      config.keyring.remote?.close?.();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import ms from 'ms';
+import { ConfigError } from '../errors.js';
+
+/** A duration as config takes it: seconds as a number, or an `ms`-style string ('5m', '7d'). */
+export type Duration = number | string;
+
+/** Seconds, as a non-negative number. Throws a ConfigError naming `path` for anything else. */
+export function parseDuration(value: Duration, path: string): number {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) throw new ConfigError(path, `expected a non-negative number of seconds, got ${value}`);
+    return value;
+  }
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    // A bare number string is seconds, as the number form is (ms would read it as milliseconds).
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+    const millis = ms(trimmed as ms.StringValue) as number | undefined;
+    if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0) {
+      throw new ConfigError(path, `expected seconds or a duration such as '5m' or '7d', got ${JSON.stringify(value)}`);
+    }
+    return millis / 1000;
+  }
+  throw new ConfigError(path, `expected seconds or a duration such as '5m', got ${typeof value}`);
+}

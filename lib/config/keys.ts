@@ -1,0 +1,88 @@
+import { KeyObject } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
+import { createKey, type Key } from '../keyring/key.js';
+import { importPrivateKey, importPublicKey, type KeyMaterial } from '../keyring/material.js';
+import type { KoaJwtConfig } from './types.js';
+
+type KeysSection = NonNullable<KoaJwtConfig['keys']>;
+interface Entry { material: KeyMaterial; path: string; kid?: string }
+
+function isDict(value: unknown): value is Record<string, KeyMaterial> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value)
+    && !(value instanceof KeyObject) && typeof (value as { kty?: unknown }).kty !== 'string';
+}
+
+/** Scalar, list or `{ kid: material }` → entries with their config paths. */
+function entries(value: unknown, path: string): Entry[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map((material, i) => ({ material, path: `${path}[${i}]` }));
+  if (isDict(value)) return Object.entries(value).map(([kid, material]) => ({ material, path: `${path}.${kid}`, kid }));
+  return [{ material: value as KeyMaterial, path }];
+}
+
+/** The first configured algorithm a key of this type may sign with. */
+function pickAlgorithm(key: KeyObject, algorithms: readonly Algorithm[], hint: unknown, path: string): Algorithm {
+  const fits = (alg: Algorithm): boolean => {
+    const info = algorithmInfo(alg);
+    switch (key.asymmetricKeyType) {
+      case 'rsa': return info.family === 'rsa';
+      case 'rsa-pss': return alg.startsWith('PS');
+      case 'ec': return info.family === 'ec' && info.curve === key.asymmetricKeyDetails?.namedCurve;
+      case 'ed25519': case 'ed448': return info.family === 'okp';
+      default: return false;
+    }
+  };
+  if (isAlgorithm(hint) && algorithms.includes(hint) && fits(hint)) return hint;
+  const alg = algorithms.find(fits);
+  if (!alg) {
+    const curve = key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : '';
+    throw new ConfigError(path, `a ${key.asymmetricKeyType}${curve} key, but keys.algorithm (${algorithms.join(', ')}) has no algorithm for it`);
+  }
+  return alg;
+}
+
+function jwkAlg(material: KeyMaterial): unknown {
+  return typeof material === 'object' && !Buffer.isBuffer(material) && !(material instanceof KeyObject) ? material.alg : undefined;
+}
+
+/** Resolves `keys.secret`, `keys.privateKey` and `keys.publicKey` into keyring keys, all `active`, in config order. */
+export function resolveStaticKeys(section: KeysSection, algorithms: readonly Algorithm[]): Key[] {
+  const keys: Key[] = [];
+  const hsAlg = algorithms.find((a) => algorithmInfo(a).family === 'secret');
+  const secrets = entries(section.secret, 'keys.secret');
+  const privates = entries(section.privateKey, 'keys.privateKey');
+  const publics = entries(section.publicKey, 'keys.publicKey');
+
+  if (secrets.length > 0 && !hsAlg) {
+    throw new ConfigError('keys.secret', `a shared secret needs an HS* algorithm, but keys.algorithm is ${algorithms.join(', ')}`);
+  }
+  if (hsAlg === algorithms[0] && secrets.length === 0 && privates.length > 0) {
+    throw new ConfigError('keys.privateKey', `${hsAlg} signs with a shared secret (keys.secret), not a private key`);
+  }
+  for (const { material, path, kid } of secrets) {
+    keys.push(createKey({ alg: hsAlg!, secret: material, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
+  }
+  for (const { material, path, kid } of privates) {
+    const privateKey = importPrivateKey(material, path);
+    const alg = pickAlgorithm(privateKey, algorithms, jwkAlg(material), path);
+    keys.push(createKey({ alg, privateKey, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
+  }
+  for (const { material, path, kid } of publics) {
+    const publicKey = importPublicKey(material, path);
+    // The public half of a configured private key is already there (derived); keep one.
+    const same = keys.find((k) => k.verifyingKey.type === 'public' && k.verifyingKey.equals(publicKey));
+    if (same) {
+      if (kid && kid !== same.kid) throw new ConfigError(path, `this is the public key of ${same.kid}; give both the same kid`);
+      continue;
+    }
+    const alg = pickAlgorithm(publicKey, algorithms, jwkAlg(material), path);
+    keys.push(createKey({ alg, publicKey, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
+  }
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key.kid)) throw new ConfigError('keys', `two keys have the kid ${key.kid}`);
+    seen.add(key.kid);
+  }
+  return keys;
+}

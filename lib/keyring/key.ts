@@ -1,0 +1,152 @@
+import { createHash, createPublicKey, KeyObject } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import { type Algorithm, algorithmInfo, isAlgorithm, MIN_RSA_BITS } from './algorithms.js';
+import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from './material.js';
+
+/**
+ * `next`: published and verifies, does not sign yet. `active`: verifies; the first active key
+ * of the first algorithm signs. `retired`: verifies and stays published until every token it
+ * signed has expired. A removed key is simply gone.
+ */
+export type KeyState = 'next' | 'active' | 'retired';
+export const KEY_STATES: readonly KeyState[] = ['next', 'active', 'retired'];
+
+/** One key of the keyring. Immutable: a state change replaces the object. */
+export interface Key {
+  readonly kid: string;
+  /** The algorithm this key signs with and is published for. */
+  readonly alg: Algorithm;
+  /** Every algorithm this key may verify: pinned by the key, never taken from a token alone. */
+  readonly algorithms: readonly Algorithm[];
+  /** Private key or secret; absent for verify-only keys. */
+  readonly signingKey?: KeyObject;
+  /** Public key or secret. */
+  readonly verifyingKey: KeyObject;
+  readonly state: KeyState;
+  readonly createdAt: Date;
+  /** After this instant the key is no longer needed (managed rotation removes it then). */
+  readonly notAfter?: Date;
+}
+
+/** What `keyring.add()` and the config accept for one key. */
+export interface KeySpec {
+  kid?: string;
+  alg: Algorithm;
+  secret?: KeyMaterial;
+  privateKey?: KeyMaterial;
+  publicKey?: KeyMaterial;
+}
+
+/** A kid is an opaque short string: no objects, numbers, control characters or 10 KB blobs. */
+export const MAX_KID_LENGTH = 128;
+const KID_PATTERN = /^[\x21-\x7e]+$/;
+
+export function isValidKid(kid: unknown): kid is string {
+  return typeof kid === 'string' && kid.length > 0 && kid.length <= MAX_KID_LENGTH && KID_PATTERN.test(kid);
+}
+
+/** RFC 7638 JWK thumbprint (SHA-256, base64url): a stable kid derived from the key itself. */
+export function thumbprint(key: KeyObject): string {
+  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' }) as Record<string, string>;
+  const required: Record<string, readonly string[]> = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
+  const members = required[jwk.kty] ?? Object.keys(jwk).sort();
+  const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** Checks that `key` is of the type and strength `alg` needs; throws a ConfigError naming `path`. */
+export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, path: string): void {
+  const info = algorithmInfo(alg);
+  if (info.family === 'secret') {
+    if (key.type !== 'secret') throw new ConfigError(path, `${alg} needs a shared secret, got a ${key.type} key`);
+    const size = key.symmetricKeySize ?? 0;
+    if (size < info.hashBytes) throw new ConfigError(path, `${alg} needs at least ${info.hashBytes} bytes, got ${size}`);
+    return;
+  }
+  if (key.type === 'secret') throw new ConfigError(path, `${alg} needs an asymmetric key, got a shared secret`);
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (info.family) {
+    case 'rsa': {
+      const ok = type === 'rsa' || (type === 'rsa-pss' && alg.startsWith('PS'));
+      if (!ok) throw new ConfigError(path, `${alg} needs an RSA key, got ${type}`);
+      const bits = details.modulusLength ?? 0;
+      if (bits < MIN_RSA_BITS) throw new ConfigError(path, `${alg} needs an RSA key of at least ${MIN_RSA_BITS} bits, got ${bits}`);
+      return;
+    }
+    case 'ec':
+      if (type !== 'ec') throw new ConfigError(path, `${alg} needs an EC key, got ${type}`);
+      if (details.namedCurve !== info.curve) throw new ConfigError(path, `${alg} needs curve ${info.curve}, got ${details.namedCurve}`);
+      return;
+    case 'okp':
+      if (type !== 'ed25519' && type !== 'ed448') throw new ConfigError(path, `${alg} needs an Ed25519 or Ed448 key, got ${type}`);
+      return;
+  }
+}
+
+/**
+ * Builds a Key from a spec. `verifies` is the configured algorithm list: the key may verify
+ * those of its own family (and, for secrets, those its length allows), and nothing else.
+ */
+export function createKey(spec: KeySpec, options: { state: KeyState; verifies?: readonly Algorithm[]; path: string; createdAt?: Date; notAfter?: Date }): Key {
+  const { path } = options;
+  if (!isAlgorithm(spec.alg)) throw new ConfigError(`${path}.alg`, `unknown algorithm ${JSON.stringify(spec.alg)}`);
+  const alg = spec.alg;
+  const family = algorithmInfo(alg).family;
+  let signingKey: KeyObject | undefined;
+  let verifyingKey: KeyObject;
+  if (family === 'secret') {
+    if (spec.secret === undefined) {
+      const given = spec.privateKey !== undefined ? 'a private key' : spec.publicKey !== undefined ? 'a public key' : 'nothing';
+      throw new ConfigError(`${path}.secret`, `${alg} signs with a shared secret, got ${given}`);
+    }
+    signingKey = verifyingKey = importSecret(spec.secret, `${path}.secret`);
+    assertKeyFitsAlgorithm(signingKey, alg, `${path}.secret`);
+  } else {
+    if (spec.secret !== undefined) throw new ConfigError(`${path}.secret`, `${alg} needs a private or public key, not a shared secret`);
+    if (spec.privateKey !== undefined) {
+      signingKey = importPrivateKey(spec.privateKey, `${path}.privateKey`);
+      assertKeyFitsAlgorithm(signingKey, alg, `${path}.privateKey`);
+    }
+    if (spec.publicKey !== undefined) {
+      verifyingKey = importPublicKey(spec.publicKey, `${path}.publicKey`);
+      assertKeyFitsAlgorithm(verifyingKey, alg, `${path}.publicKey`);
+    } else if (signingKey) {
+      verifyingKey = createPublicKey(signingKey);
+    } else {
+      throw new ConfigError(`${path}.privateKey`, `${alg} needs a private key (to sign) or a public key (to verify)`);
+    }
+  }
+  if (spec.kid !== undefined && !isValidKid(spec.kid)) {
+    throw new ConfigError(`${path}.kid`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters`);
+  }
+  const kid = spec.kid ?? thumbprint(verifyingKey);
+  const algorithms = (options.verifies ?? [alg]).filter((a) => {
+    if (algorithmInfo(a).family !== family) return false;
+    if (family === 'secret') return (verifyingKey.symmetricKeySize ?? 0) >= algorithmInfo(a).hashBytes;
+    if (family === 'ec') return algorithmInfo(a).curve === verifyingKey.asymmetricKeyDetails?.namedCurve;
+    if (verifyingKey.asymmetricKeyType === 'rsa-pss') return a.startsWith('PS');
+    return true;
+  });
+  if (!algorithms.includes(alg)) algorithms.unshift(alg);
+  else algorithms.sort((a, b) => (a === alg ? -1 : b === alg ? 1 : 0));
+  return Object.freeze({
+    kid, alg, algorithms: Object.freeze(algorithms), signingKey, verifyingKey,
+    state: options.state, createdAt: options.createdAt ?? new Date(),
+    ...(options.notAfter ? { notAfter: options.notAfter } : {}),
+  });
+}
+
+/** The family of key material a KeyObject holds, to pick a default algorithm. */
+export function defaultAlgorithmFor(key: KeyObject): Algorithm {
+  if (key.type === 'secret') return 'HS256';
+  switch (key.asymmetricKeyType) {
+    case 'rsa': return 'RS256';
+    case 'rsa-pss': return 'PS256';
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      return curve === 'secp384r1' ? 'ES384' : curve === 'secp521r1' ? 'ES512' : 'ES256';
+    }
+    default: return 'EdDSA';
+  }
+}

@@ -1,0 +1,19 @@
+import type { Context } from 'koa';
+import type { Authority } from '../authority/authority.js';
+import { readBody, requireStrings } from './body.js';
+import { setTokenCookie } from './cookies.js';
+import { tokenBody } from './respond.js';
+
+/** `POST /token/refresh` `{ token }` → 201 `{ token }`: same family, new jti and exp. */
+export function refreshRoute(authority: Authority) {
+  const { config } = authority;
+  return async function refresh(ctx: Context): Promise<void> {
+    const body = await readBody(ctx);
+    const { token } = requireStrings(body, ['token']);
+    const result = await authority.refresh(token, ctx);
+    setTokenCookie(ctx, config.cookie, result.token, result.payload.exp);
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = tokenBody(config, result, ctx);
+  };
+}

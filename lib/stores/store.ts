@@ -1,0 +1,88 @@
+/**
+ * Persistence behind koa-jwt-auth: revocations, refresh families, per-user secrets and
+ * managed signing keys. `memoryStore()` is the embedded default; `mongooseStore(connection)`
+ * shares state between every instance of a service. One contract suite (spec/store-contract)
+ * runs against every implementation.
+ */
+
+/** One revocation. Keyed on the token id or family id, never on the token string alone. */
+export interface BlacklistEntry {
+  /** `jti` of the token, its family id (`orig_jti`), or `sha256:<hex>` of a token without jti. */
+  tokenId: string;
+  /** The token itself, kept only where `token.tokenId` is `off` or `include`. */
+  token?: string;
+  /** The user id the token belonged to. */
+  user?: string;
+  /** The latest expiry any token of this family can have: the entry may go after it. */
+  expiresAt: Date;
+  blacklistedAt: Date;
+}
+
+export interface BlacklistStore {
+  /** Adds an entry; adding the same tokenId again is not an error (idempotent). */
+  add(entry: BlacklistEntry): Promise<void>;
+  /** True when any of `tokenIds` is revoked. */
+  isBlacklisted(tokenIds: readonly string[]): Promise<boolean>;
+  /** Removes entries whose expiresAt is before `now`; resolves how many. */
+  deleteStale(now: Date): Promise<number>;
+  /** Token ids revoked with expiresAt after `since` (for the in-process revocation cache). */
+  listSince?(since: Date): Promise<string[]>;
+}
+
+/** One refresh token of pair mode. */
+export interface RefreshTokenRecord {
+  jti: string;
+  family: string;
+  user: string;
+  expiresAt: Date;
+  consumedAt?: Date;
+}
+
+export type ConsumeResult = 'consumed' | 'reused' | 'unknown' | 'revoked';
+
+export interface RefreshTokenStore {
+  save(record: RefreshTokenRecord): Promise<void>;
+  /** Atomically marks `jti` consumed: of concurrent calls with one jti, exactly one gets 'consumed'. */
+  consume(jti: string, now: Date): Promise<ConsumeResult>;
+  /** Revokes every token of `family`. */
+  revokeFamily(family: string, now: Date): Promise<void>;
+  isFamilyRevoked(family: string): Promise<boolean>;
+}
+
+export interface UserSecretStore {
+  /** The user's secret, created on first call. */
+  get(user: string): Promise<string>;
+  /** Replaces the user's secret: every token signed with the old one stops verifying. */
+  rotate(user: string): Promise<string>;
+}
+
+/** A managed signing key as the store keeps it (private material encrypted at rest where supported). */
+export interface StoredSigningKey {
+  kid: string;
+  alg: string;
+  state: 'next' | 'active' | 'retired';
+  /** The private key as a JWK, or an encrypted envelope of it. */
+  privateJwk: Record<string, unknown> | string;
+  createdAt: Date;
+  activatesAt?: Date;
+  retiredAt?: Date;
+  notAfter?: Date;
+}
+
+export interface SigningKeyStore {
+  list(): Promise<StoredSigningKey[]>;
+  /** Inserts unless a key already covers this rotation slot; resolves whether it was inserted. */
+  insert(key: StoredSigningKey): Promise<boolean>;
+  update(kid: string, fields: Partial<Omit<StoredSigningKey, 'kid'>>): Promise<void>;
+  remove(kid: string): Promise<void>;
+}
+
+export interface Store {
+  /** How long a check or a write may take before it answers 503 (ms). Default 2000. */
+  readonly timeout?: number;
+  readonly blacklist: BlacklistStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly userSecrets: UserSecretStore;
+  readonly signingKeys: SigningKeyStore;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { Context } from 'koa';
+
+/** A user as koa-jwt-auth sees it. Applications may carry more fields; they are passed through. */
+export interface AuthUser {
+  id: string | number;
+  username: string;
+  /** Inactive users cannot log in and their tokens are refused. Default true. */
+  isActive?: boolean;
+  /** Superusers may impersonate other users. Default false. */
+  isSuperuser?: boolean;
+  [field: string]: unknown;
+}
+
+/**
+ * Where users come from: `memoryUsers([...])`, `mongooseUsers(Model)`, or your own.
+ *
+ * @example
+ * ```ts
+ * const users: UserProvider = {
+ *   async authenticate(username, password) { ... return user or undefined },
+ *   async findById(id) { ... },
+ *   async findByUsername(username) { ... },
+ * };
+ * ```
+ */
+export interface UserProvider<U extends AuthUser = AuthUser> {
+  /** The user when the password is right; undefined for a wrong password or an unknown user. */
+  authenticate(username: string, password: string, ctx?: Context): Promise<U | undefined>;
+  findById(id: string): Promise<U | undefined>;
+  findByUsername(username: string): Promise<U | undefined>;
+}
+
+export function isActive(user: AuthUser): boolean {
+  return user.isActive !== false;
+}
+
+export function isSuperuser(user: AuthUser): boolean {
+  return user.isSuperuser === true;
+}
