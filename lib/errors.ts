@@ -107,6 +107,8 @@ export class UserNotFoundError extends TokenError {
   override readonly code = 'user_not_found';
   constructor(message = 'The user of this token does not exist.', options?: { status?: number }) {
     super(message, options);
+    // TokenError's field initializer ran after super() and reset status to 401: apply the option again.
+    if (options?.status !== undefined) (this as { status: number }).status = options.status;
   }
 }
 
@@ -114,6 +116,8 @@ export class AccountDisabledError extends TokenError {
   override readonly code = 'account_disabled';
   constructor(message = 'The user account is disabled.', options?: { status?: number }) {
     super(message, options);
+    // TokenError's field initializer ran after super() and reset status to 401: apply the option again.
+    if (options?.status !== undefined) (this as { status: number }).status = options.status;
   }
 }
 

@@ -26,3 +26,6 @@ export { memoryUsers, type MemoryUserInput } from './users/memory.js';
 export { hashPassword, verifyPassword } from './users/password.js';
 export type { Store, BlacklistStore, BlacklistEntry, RefreshTokenStore, RefreshTokenRecord, UserSecretStore, SigningKeyStore, StoredSigningKey, ConsumeResult } from './stores/store.js';
 export { memoryStore } from './stores/memory.js';
+export { mongooseStore } from './stores/mongoose/store.js';
+export { storeModels, type StoreModels } from './stores/mongoose/models.js';
+export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose.js';

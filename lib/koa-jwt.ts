@@ -1,11 +1,13 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { type Authenticated, type Authority, createAuthority } from './authority/authority.js';
+import { startRotation } from './authority/rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
 import type { Keyring } from './keyring/keyring.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
 import { jwksMiddleware } from './routes/jwks.js';
+import { revocationRoutes } from './routes/revocation.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
@@ -27,6 +29,13 @@ export interface KoaJwt extends Middleware<JwtState> {
   verify(token: string): Promise<JwtPayload>;
   /** Verifies and loads the user, as the middleware does. */
   authenticate(token: string): Promise<Authenticated>;
+  /**
+   * Revokes a token (a string, verified first) or a payload, with its whole refresh family;
+   * resolves the revoked id. Idempotent.
+   */
+  blacklist(tokenOrPayload: string | JwtPayload): Promise<string>;
+  /** With `userSecrets: true`: every earlier token of `user` stops working at once ("log out everywhere"). */
+  rotateUserSecret(user: AuthUser | string | number): Promise<void>;
   /** The keyring: list, add, promote, retire, remove keys at run time. */
   readonly keyring: Keyring;
   /** The resolved, frozen config. */
@@ -35,6 +44,12 @@ export interface KoaJwt extends Middleware<JwtState> {
   readonly authority: Authority;
   /** Releases timers, stores and connections this instance opened. */
   close(): Promise<void>;
+  /**
+   * Resolves when the keyring is loaded: at once, except with managed rotation (`keys.rotation`),
+   * where it waits for the first read of the store. Signing waits for it by itself; await it
+   * before `listen()` so that verification knows every instance's keys from the first request.
+   */
+  ready(): Promise<void>;
 }
 
 /**
@@ -54,9 +69,18 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });
 
+  // Managed rotation: the first sync with the store starts now; signing waits for it.
+  const rotation = resolved.keys.rotation ? startRotation(resolved) : undefined;
   const members = {
     optional: () => optional,
-    router: (options?: RouterOptions) => createRouter(authority, options),
+    router: (options?: RouterOptions) => createRouter(authority, options, [revocationRoutes(authority)]),
+    blacklist: async (tokenOrPayload: string | JwtPayload) => authority.revocation.revoke(typeof tokenOrPayload === 'string'
+      ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload)
+      : { payload: tokenOrPayload }),
+    rotateUserSecret: async (user: AuthUser | string | number) => {
+      if (!authority.userSecrets) throw new Error('koa-jwt-auth: rotateUserSecret needs userSecrets: true');
+      await authority.userSecrets.rotate(user);
+    },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),
     issue: (user: AuthUser, extraClaims?: Record<string, unknown>) => authority.issue(user, extraClaims),
     verify: async (token: string) => (await authority.authenticate(token)).verified.payload,
@@ -64,7 +88,11 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     keyring: resolved.keyring,
     config: resolved,
     authority,
-    close: () => authority.close(),
+    ready: () => rotation?.ready() ?? Promise.resolve(),
+    close: async () => {
+      rotation?.close();
+      await authority.close();
+    },
   };
   const auth: Middleware<JwtState> = (ctx, next) => required(ctx, next);
   return Object.defineProperties(auth, Object.getOwnPropertyDescriptors(members)) as KoaJwt;

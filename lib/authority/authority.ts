@@ -6,6 +6,10 @@ import type { JwtPayload } from '../tokens/claims.js';
 import { createIssuer, type Issuer, userIdOf } from '../tokens/issuer.js';
 import { createVerifier, type Verifier, type VerifiedToken } from '../tokens/verifier.js';
 import { type AuthUser, isActive } from '../users/provider.js';
+import { assertAccessToken } from '../tokens/token-type.js';
+import { createPairFlow } from './pair.js';
+import { createRevocation, type Revocation } from './revocation.js';
+import { createUserSecrets, type UserSecrets } from './user-secrets.js';
 
 /** What authentication yields: the user and the verified token. */
 export interface Authenticated {
@@ -21,6 +25,10 @@ export interface Authority {
   readonly config: ResolvedConfig;
   readonly issuer: Issuer;
   readonly verifier: Verifier;
+  /** Blacklist check (a verifier post-check) and revoke. */
+  readonly revocation: Revocation;
+  /** Per-user secrets, when `userSecrets` is on. */
+  readonly userSecrets?: UserSecrets;
   /** Verifies a token and loads its user, as the middleware does. */
   authenticate(token: string): Promise<Authenticated>;
   /** username + password → tokens (401 invalid_credentials for every kind of failure). */
@@ -45,9 +53,17 @@ export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T
 }
 
 export function createAuthority(config: ResolvedConfig): Authority {
-  const issuer = createIssuer(config);
-  const verifier = createVerifier(config);
+  const userSecrets = createUserSecrets(config);
+  const revocation = createRevocation(config);
+  const issuer = createIssuer(config, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
+  const verifier = createVerifier(config, { postChecks: [revocation.check], ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
+  // A rotated secret ends that user's cached verifications on this instance at once.
+  userSecrets?.onRotate((userId) => verifier.cache?.dropUser(userId));
   const users = config.users;
+  // Pair mode (simplejwt): obtain/issue answer { token, refresh }, refresh takes the refresh token.
+  const pair = config.refresh.pair
+    ? createPairFlow({ config, issuer, verifier, userOf, onFamilyRevoked: (payload) => revocation.revoke({ payload }) })
+    : undefined;
 
   async function userOf(payload: JwtPayload): Promise<AuthUser> {
     const id = userIdOf(payload);
@@ -56,8 +72,10 @@ export function createAuthority(config: ResolvedConfig): Authority {
       // simplejwt's TokenUser: the claims stand for the user, no lookup is made.
       return Object.freeze({ id: id ?? String(payload.username), username: String(payload.username ?? id) });
     }
-    if (id === undefined) throw new UserNotFoundError('The token names no user (user_id).');
-    const user = await callUsers(config, () => users.findById(id));
+    // Without user_id (token.includeUserId: false) the username names the user, as in drf-jwt.
+    const username = typeof payload.username === 'string' ? payload.username : undefined;
+    if (id === undefined && username === undefined) throw new UserNotFoundError('The token names no user (user_id).');
+    const user = await callUsers(config, () => (id !== undefined ? users.findById(id) : users.findByUsername(username!)));
     if (!user) throw new UserNotFoundError();
     if (!isActive(user)) throw new AccountDisabledError();
     return user;
@@ -65,6 +83,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
 
   async function authenticate(token: string): Promise<Authenticated> {
     const verified = await verifier.verify(token);
+    assertAccessToken(verified.payload);
     return { user: await userOf(verified.payload), verified };
   }
 
@@ -73,6 +92,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
   }
 
   async function issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult> {
+    if (pair) return pair.issue(user, extraClaims, ctx);
     const issued = await issuer.issue(user, { ...(extraClaims ? { extra: extraClaims } : {}), ...(ctx ? { ctx } : {}) });
     return result(issued.token, issued.payload, user);
   }
@@ -85,15 +105,17 @@ export function createAuthority(config: ResolvedConfig): Authority {
     return issue(user, undefined, ctx);
   }
 
-  async function refresh(token: string): Promise<IssueResult> {
+  async function refresh(token: string, ctx?: Context): Promise<IssueResult> {
+    if (pair) return pair.refresh(token, ctx);
     const verified = await verifier.verify(token);
+    assertAccessToken(verified.payload);
     const user = await userOf(verified.payload);
     const issued = await issuer.refresh(verified.payload);
     return result(issued.token, issued.payload, user);
   }
 
   return {
-    config, issuer, verifier, authenticate, obtain, issue, refresh, userOf,
+    config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), authenticate, obtain, issue, refresh, userOf,
     async close() {
       config.keyring.remote?.close?.();
     },

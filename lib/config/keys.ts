@@ -1,8 +1,8 @@
 import { KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
-import { createKey, type Key } from '../keyring/key.js';
-import { importPrivateKey, importPublicKey, type KeyMaterial } from '../keyring/material.js';
+import { assertKeyFitsAlgorithm, createKey, isValidKid, type Key, MAX_KID_LENGTH } from '../keyring/key.js';
+import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from '../keyring/material.js';
 import type { KoaJwtConfig } from './types.js';
 
 type KeysSection = NonNullable<KoaJwtConfig['keys']>;
@@ -17,7 +17,12 @@ function isDict(value: unknown): value is Record<string, KeyMaterial> {
 function entries(value: unknown, path: string): Entry[] {
   if (value === undefined) return [];
   if (Array.isArray(value)) return value.map((material, i) => ({ material, path: `${path}[${i}]` }));
-  if (isDict(value)) return Object.entries(value).map(([kid, material]) => ({ material, path: `${path}.${kid}`, kid }));
+  if (isDict(value)) {
+    return Object.entries(value).map(([kid, material]) => {
+      if (!isValidKid(kid)) throw new ConfigError(`${path}.${kid}`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters without spaces`);
+      return { material, path: `${path}.${kid}`, kid };
+    });
+  }
   return [{ material: value as KeyMaterial, path }];
 }
 
@@ -37,7 +42,7 @@ function pickAlgorithm(key: KeyObject, algorithms: readonly Algorithm[], hint: u
   const alg = algorithms.find(fits);
   if (!alg) {
     const curve = key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : '';
-    throw new ConfigError(path, `a ${key.asymmetricKeyType}${curve} key, but keys.algorithm (${algorithms.join(', ')}) has no algorithm for it`);
+    throw new ConfigError(path, `a ${key.type} key of type ${key.asymmetricKeyType}${curve}, but keys.algorithm (${algorithms.join(', ')}) has no algorithm for it`);
   }
   return alg;
 }
@@ -60,12 +65,17 @@ export function resolveStaticKeys(section: KeysSection, algorithms: readonly Alg
   if (hsAlg === algorithms[0] && secrets.length === 0 && privates.length > 0) {
     throw new ConfigError('keys.privateKey', `${hsAlg} signs with a shared secret (keys.secret), not a private key`);
   }
+  // Material is imported and checked here, under its own config path (keys.secret[1]), before
+  // createKey sees it: createKey's paths are those of a key spec (key.secret).
   for (const { material, path, kid } of secrets) {
-    keys.push(createKey({ alg: hsAlg!, secret: material, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
+    const secret = importSecret(material, path);
+    assertKeyFitsAlgorithm(secret, hsAlg!, path);
+    keys.push(createKey({ alg: hsAlg!, secret, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
   }
   for (const { material, path, kid } of privates) {
     const privateKey = importPrivateKey(material, path);
     const alg = pickAlgorithm(privateKey, algorithms, jwkAlg(material), path);
+    assertKeyFitsAlgorithm(privateKey, alg, path);
     keys.push(createKey({ alg, privateKey, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
   }
   for (const { material, path, kid } of publics) {
@@ -77,6 +87,7 @@ export function resolveStaticKeys(section: KeysSection, algorithms: readonly Alg
       continue;
     }
     const alg = pickAlgorithm(publicKey, algorithms, jwkAlg(material), path);
+    assertKeyFitsAlgorithm(publicKey, alg, path);
     keys.push(createKey({ alg, publicKey, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
   }
   const seen = new Set<string>();

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo } from '../keyring/algorithms.js';
 import { Keyring } from '../keyring/keyring.js';
 import { importSecret } from '../keyring/material.js';
+import { loadKeyDir } from '../keyring/dir.js';
 import { createRemoteKeySource } from '../keyring/remote.js';
 import { memoryStore } from '../stores/memory.js';
 import type { Store } from '../stores/store.js';
@@ -17,15 +18,32 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * For a value that matched no branch of a union ("a cookie name or { name, … }"), the issue
+ * of the branch the user evidently meant: the one that got deepest into the value, else the
+ * union's own message, else the one of the right type but a wrong value.
+ */
+function unionIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is Issue => i !== undefined);
+  const deepest = firsts.reduce<Issue | undefined>((best, i) => (i.path.length > (best?.path.length ?? 0) ? i : best), undefined);
+  const pick = deepest
+    ?? (/^Invalid input$/.test(issue.message) ? firsts.find((i) => i.code !== 'invalid_type' && i.code !== 'invalid_union') : undefined);
+  if (!pick) return issue;
+  return unionIssue({ ...pick, path: [...issue.path, ...pick.path] } as Issue);
+}
+
 /** The first schema problem, as one ConfigError naming its path. */
 function firstIssue(error: z.ZodError): ConfigError {
-  const issue = error.issues[0]!;
+  const issue = unionIssue(error.issues[0]!);
   const base = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     return new ConfigError(base ? `${base}.${key}` : key, 'unknown option');
   }
-  return new ConfigError(base || 'config', issue.message.replace(/^Invalid input: /, ''));
+  return new ConfigError(base || 'config', issue.message.replace(/^Invalid (input|option): /, ''));
 }
 
 // Freezes the plain option objects; the store, the users provider and the keyring are live
@@ -55,7 +73,8 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   const tokenIn = config.token ?? {};
   const refreshIn = config.refresh ?? {};
 
-  const algorithms: Algorithm[] = [...new Set(list<Algorithm>(keysIn.algorithm) ?? ['HS256' as const])];
+  // Managed rotation alone (`keys: { rotation: { algorithm: 'ES256', ... } }`) names the algorithm once.
+  const algorithms: Algorithm[] = [...new Set(list<Algorithm>(keysIn.algorithm) ?? [keysIn.rotation?.algorithm ?? 'HS256' as const])];
   const leeway = parseDuration(tokenIn.leeway ?? 0, 'token.leeway');
   const expiresIn = parseDuration(tokenIn.expiresIn ?? '5m', 'token.expiresIn');
   if (expiresIn <= 0) throw new ConfigError('token.expiresIn', 'must be longer than 0 seconds');
@@ -69,11 +88,19 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     expiresIn: parseDuration(pairIn.expiresIn ?? refreshIn.expiresIn ?? '1d', 'refresh.pair.expiresIn'),
     sliding: pairIn.sliding ?? false,
   } : false as const;
+  // Pair mode records, consumes and revokes refresh tokens by jti: it cannot work without one.
+  if (pair && tokenIn.tokenId === 'off') throw new ConfigError('token.tokenId', "refresh.pair records refresh tokens by jti: tokenId cannot be 'off'");
   if (pair && pair.expiresIn > refreshExpiresIn && refreshIn.expiresIn !== undefined) {
     throw new ConfigError('refresh.pair.expiresIn', `a refresh token cannot outlive its family (refresh.expiresIn, ${refreshExpiresIn} s)`);
   }
 
-  const staticKeys = resolveStaticKeys(keysIn, algorithms);
+  // Keys of the key directory join the configured ones, after them (the config's keys sign first).
+  const staticKeys = [...resolveStaticKeys(keysIn, algorithms), ...(keysIn.dir !== undefined ? loadKeyDir(keysIn.dir, algorithms) : [])];
+  const kids = new Set<string>();
+  for (const key of staticKeys) {
+    if (kids.has(key.kid)) throw new ConfigError('keys.dir', `the kid ${key.kid} is both in the config and in the key directory`);
+    kids.add(key.kid);
+  }
   const jwksUri = keysIn.jwksUri;
   const rotationIn = keysIn.rotation;
   const rotation = rotationIn ? {
@@ -89,16 +116,21 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     if (!algorithms.includes(rotation.algorithm)) throw new ConfigError('keys.rotation.algorithm', `${rotation.algorithm} is not one of keys.algorithm (${algorithms.join(', ')})`);
     if (algorithmInfo(rotation.algorithm).family === 'secret') throw new ConfigError('keys.rotation.algorithm', 'managed rotation makes asymmetric keys (RS*, PS*, ES*, EdDSA), which can be published');
     if (rotation.encryptionKey && rotation.encryptionKey.length < 32) throw new ConfigError('keys.rotation.encryptionKey', `needs at least 32 bytes, got ${rotation.encryptionKey.length}`);
+    if (rotation.algorithm !== algorithms[0]) throw new ConfigError('keys.rotation.algorithm', `managed keys sign, so ${rotation.algorithm} must come first in keys.algorithm (${algorithms.join(', ')})`);
+    if (rotation.publishAhead >= rotation.every) throw new ConfigError('keys.rotation.publishAhead', `must be shorter than keys.rotation.every (${rotation.every} s)`);
+    // Every instance must have loaded the next key from the store before any instance signs with it.
+    if (rotation.checkEvery > rotation.publishAhead) throw new ConfigError('keys.rotation.checkEvery', `must not be longer than keys.rotation.publishAhead (${rotation.publishAhead} s), or an instance could meet a token signed by a key it has not loaded yet`);
   }
 
-  const hasKeySource = staticKeys.length > 0 || jwksUri !== undefined || rotation !== undefined || keysIn.dir !== undefined;
+  const hasKeySource = staticKeys.length > 0 || jwksUri !== undefined || rotation !== undefined;
+  if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-auth keys generate --dir ${keysIn.dir} --state active\``);
   if (!hasKeySource) {
     const first = algorithms[0]!;
     throw algorithmInfo(first).family === 'secret'
       ? new ConfigError('keys.secret', `${first} needs a shared secret of at least ${algorithmInfo(first).hashBytes} bytes`)
       : new ConfigError('keys.privateKey', `${first} needs a private key to sign or a public key to verify`);
   }
-  const canSign = staticKeys.some((k) => k.signingKey && k.alg === algorithms[0]) || rotation !== undefined || keysIn.dir !== undefined;
+  const canSign = staticKeys.some((k) => k.signingKey && k.alg === algorithms[0]) || rotation !== undefined;
   const signingKeyExpected = staticKeys.some((k) => k.signingKey);
   if (signingKeyExpected && !canSign) {
     throw new ConfigError('keys.algorithm', `${algorithms[0]} signs (it is first), but no key for it can sign`);
@@ -118,7 +150,8 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   if (!(storeTimeout > 0)) throw new ConfigError('store.timeout', `expected a positive number of milliseconds, got ${storeTimeout}`);
 
   const maxLifetime = parseDuration(tokenIn.maxLifetime ?? Math.max(expiresIn, pair ? pair.expiresIn : 0), 'token.maxLifetime');
-  const remote = jwksUri ? createRemoteKeySource({ jwksUri, algorithms }) : undefined;
+  const jwksCacheMaxAge = parseDuration(keysIn.jwksCacheMaxAge ?? 600, 'keys.jwksCacheMaxAge');
+  const remote = jwksUri ? createRemoteKeySource({ jwksUri, algorithms, cacheMaxAge: jwksCacheMaxAge * 1000 }) : undefined;
   const keyring = new Keyring(staticKeys, { algorithms, insistOnKid: keysIn.insistOnKid ?? false, ...(remote ? { remote } : {}) });
 
   const resolved: ResolvedConfig = {
@@ -127,6 +160,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       algorithms,
       insistOnKid: keysIn.insistOnKid ?? false,
       ...(jwksUri ? { jwksUri } : {}),
+      jwksCacheMaxAge,
       ...(rotation ? { rotation } : {}),
       ...(keysIn.dir ? { dir: keysIn.dir } : {}),
     },
@@ -148,12 +182,13 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       allow: refreshIn.allow ?? true,
       expiresIn: refreshExpiresIn,
       pair,
-      cookie: resolveCookie(refreshIn.cookie, { path: '/' }),
+      cookie: resolveCookie(refreshIn.cookie, { path: '/', at: 'refresh.cookie' }),
+      cookieOnRoutePath: typeof refreshIn.cookie === 'string' || (typeof refreshIn.cookie === 'object' && refreshIn.cookie.path === undefined),
       csrf: { header: refreshIn.csrf?.header ?? 'x-csrf-token', origins: refreshIn.csrf?.origins ?? [] },
     },
     header: { prefix: config.header?.prefix ?? 'Bearer' },
-    cookie: resolveCookie(config.cookie),
-    impersonation: { cookie: resolveCookie(config.impersonation?.cookie) },
+    cookie: resolveCookie(config.cookie, { at: 'cookie' }),
+    impersonation: { cookie: resolveCookie(config.impersonation?.cookie, { at: 'impersonation.cookie' }) },
     userSecrets: config.userSecrets ?? false,
     ...(config.users ? { users: config.users as UserProvider } : {}),
     userLookup,

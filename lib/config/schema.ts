@@ -12,14 +12,21 @@ const material = z.custom<unknown>(
 );
 const keysByKid = z.record(z.string(), material);
 const duration = z.union([z.number(), z.string()], { message: "expected seconds or a duration such as '5m'" });
-const algorithm = z.enum(ALGORITHMS, { message: `expected one of ${ALGORITHMS.join(', ')}` });
+const algorithm = z.enum(ALGORITHMS, {
+  error: (issue) => (typeof issue.input === 'string' && issue.input.toLowerCase() === 'none'
+    ? "'none' (unsigned tokens) is never accepted"
+    : `unknown algorithm ${JSON.stringify(issue.input)}; expected one of ${ALGORITHMS.join(', ')}`),
+});
+// What the cookies package (Koa's ctx.cookies) accepts: checked here so that a wrong value
+// stops start-up instead of throwing on the first obtain (a 500).
+const cookieName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a cookie name: an HTTP token, without spaces, ';' or '='");
 const cookie = z.union([
   z.literal(false),
-  z.string().min(1),
+  cookieName,
   z.strictObject({
-    name: z.string().min(1),
-    domain: z.string().optional(),
-    path: z.string().optional(),
+    name: cookieName,
+    domain: z.string().regex(/^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'expected a domain name').optional(),
+    path: z.string().regex(/^\/[ -:=-~]*$/, "expected a path starting with '/' without ';' or control characters").optional(),
     secure: z.boolean().optional(),
     sameSite: z.enum(['strict', 'lax', 'none']).optional(),
     httpOnly: z.boolean().optional(),
@@ -34,6 +41,7 @@ export const configSchema = z.strictObject({
     publicKey: z.union([material, z.array(material).min(1), keysByKid]).optional(),
     insistOnKid: z.boolean().optional(),
     jwksUri: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+    jwksCacheMaxAge: duration.optional(),
     rotation: z.strictObject({
       every: duration,
       algorithm: algorithm.optional(),

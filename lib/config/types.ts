@@ -49,6 +49,8 @@ export interface PairConfig {
 export interface IssueResult {
   token: string;
   refresh?: string;
+  /** The claims of `refresh` (pair mode): its exp ends the refresh cookie. */
+  refreshPayload?: { exp: number; [claim: string]: unknown };
   user: AuthUser;
   /** The claims of `token`. */
   payload: { exp: number; [claim: string]: unknown };
@@ -66,6 +68,8 @@ export interface KoaJwtConfig {
     publicKey?: KeyMaterial | KeyMaterial[] | KeysByKid;
     insistOnKid?: boolean;
     jwksUri?: string;
+    /** How long a fetched remote JWKS is trusted before it is fetched again (default: 600 s). */
+    jwksCacheMaxAge?: Duration;
     rotation?: RotationConfig;
     /** A key directory with a manifest (see the README's "Rotating keys"). */
     dir?: string;
@@ -125,6 +129,7 @@ export interface ResolvedConfig {
     readonly algorithms: readonly Algorithm[];
     readonly insistOnKid: boolean;
     readonly jwksUri?: string;
+    readonly jwksCacheMaxAge: number;
     readonly rotation?: Readonly<{
       every: number; algorithm: Algorithm; publishAhead: number; retireAfter: number; checkEvery: number;
       encryptionKey?: Buffer;
@@ -150,6 +155,8 @@ export interface ResolvedConfig {
     readonly expiresIn: number;
     readonly pair: false | Readonly<{ rotate: boolean; reuseDetection: boolean; expiresIn: number; sliding: boolean }>;
     readonly cookie: false | ResolvedCookie;
+    /** No refresh.cookie.path was given: the cookie is scoped to the refresh route's path, found per request. */
+    readonly cookieOnRoutePath: boolean;
     readonly csrf: Readonly<{ header: string; origins: readonly string[] }>;
   };
   readonly header: { readonly prefix: string };

@@ -68,10 +68,15 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, path: str
   const details = key.asymmetricKeyDetails ?? {};
   switch (info.family) {
     case 'rsa': {
-      const ok = type === 'rsa' || (type === 'rsa-pss' && alg.startsWith('PS'));
-      if (!ok) throw new ConfigError(path, `${alg} needs an RSA key, got ${type}`);
+      // node:crypto cannot export an id-RSASSA-PSS key as a JWK, so it could get neither a
+      // thumbprint kid nor a JWKS entry; a plain RSA key signs PS* just as well.
+      if (type === 'rsa-pss') throw new ConfigError(path, `an RSA-PSS-only key (id-RSASSA-PSS) cannot be published as a JWK; give a plain RSA key, which signs ${alg} too`);
+      if (type !== 'rsa') throw new ConfigError(path, `${alg} needs an RSA key, got ${type}`);
       const bits = details.modulusLength ?? 0;
       if (bits < MIN_RSA_BITS) throw new ConfigError(path, `${alg} needs an RSA key of at least ${MIN_RSA_BITS} bits, got ${bits}`);
+      // e = 1 makes every "signature" equal to its padded message: anyone could forge one.
+      const e = details.publicExponent ?? 0n;
+      if (e < 3n || e % 2n === 0n) throw new ConfigError(path, `${alg} needs an RSA public exponent that is odd and at least 3, got ${e}`);
       return;
     }
     case 'ec':

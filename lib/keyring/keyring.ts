@@ -1,4 +1,4 @@
-import { TokenInvalidError } from '../errors.js';
+import { ConfigError, TokenInvalidError } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { type PublicJwk, toPublicJwk } from './jwks.js';
 import { createKey, isValidKid, type Key, type KeySpec, type KeyState } from './key.js';
@@ -56,12 +56,17 @@ export class Keyring {
   #jwks: { keys: PublicJwk[] } = { keys: [] };
   #jwksJson = '{"keys":[]}';
   #listeners = new Set<(change: KeyringChange) => void>();
+  #signGate: (() => Promise<void> | undefined) | undefined;
 
   constructor(keys: readonly Key[], options: { algorithms: readonly Algorithm[]; insistOnKid?: boolean; remote?: RemoteKeySource }) {
     this.algorithms = Object.freeze([...options.algorithms]);
     this.insistOnKid = options.insistOnKid ?? false;
     if (options.remote) this.remote = options.remote;
-    for (const key of keys) this.#keys.set(key.kid, key);
+    for (const key of keys) {
+      // Two keys under one kid would make the token's kid ambiguous: refuse rather than pick one.
+      if (this.#keys.has(key.kid)) throw new ConfigError('keys', `two keys have the kid ${key.kid}`);
+      this.#keys.set(key.kid, key);
+    }
     this.#reindex();
   }
 
@@ -91,8 +96,11 @@ export class Keyring {
 
   /** Adds a key (`next` by default: published and verifying, not signing). */
   add(spec: KeySpec | Key, options: { state?: KeyState; notAfter?: Date; createdAt?: Date } = {}): KeyInfo {
-    const key = 'verifyingKey' in spec
-      ? { ...spec, state: options.state ?? spec.state }
+    const key: Key = 'verifyingKey' in spec
+      ? Object.freeze({
+        ...spec, state: options.state ?? spec.state,
+        ...(options.createdAt ? { createdAt: options.createdAt } : {}), ...(options.notAfter ? { notAfter: options.notAfter } : {}),
+      })
       : createKey(spec, { state: options.state ?? 'next', verifies: this.algorithms, path: 'key', ...options });
     if (this.#keys.has(key.kid)) throw new Error(`keyring: kid ${key.kid} is already present`);
     if (!this.algorithms.includes(key.alg)) throw new Error(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
@@ -107,11 +115,14 @@ export class Keyring {
   promote(kid: string): void {
     const key = this.#require(kid);
     if (!key.signingKey) throw new Error(`keyring: ${kid} has no private key or secret and cannot sign`);
+    // Only a key of the signing algorithm can become the signer; anything else would leave the
+    // old signer signing while the caller believes the new one does.
+    if (key.alg !== this.signingAlgorithm) throw new Error(`keyring: ${kid} is an ${key.alg} key, but ${this.signingAlgorithm} signs (the first of keys.algorithm)`);
     const previous = this.#signer;
-    const next = new Map<string, Key>([[kid, { ...key, state: 'active' }]]);
+    const next = new Map<string, Key>([[kid, Object.freeze({ ...key, state: 'active' as const })]]);
     for (const [k, v] of this.#keys) {
       if (k === kid) continue;
-      next.set(k, previous && k === previous.kid && previous.alg === key.alg ? { ...v, state: 'retired' } : v);
+      next.set(k, previous && k === previous.kid ? Object.freeze({ ...v, state: 'retired' as const }) : v);
     }
     this.#keys = next;
     this.#changed({ type: 'promote', kid });
@@ -120,7 +131,7 @@ export class Keyring {
   /** Stops `kid` from signing; it still verifies and stays published. */
   retire(kid: string, notAfter?: Date): void {
     const key = this.#require(kid);
-    this.#keys.set(kid, { ...key, state: 'retired', ...(notAfter ? { notAfter } : {}) });
+    this.#keys.set(kid, Object.freeze({ ...key, state: 'retired' as const, ...(notAfter ? { notAfter } : {}) }));
     this.#changed({ type: 'retire', kid });
   }
 
@@ -129,6 +140,19 @@ export class Keyring {
     this.#require(kid);
     this.#keys.delete(kid);
     this.#changed({ type: 'remove', kid });
+  }
+
+  /**
+   * Installs the check that runs before each signature (managed rotation: wait for the first
+   * sync with the store, or sync when a rotation is due). Undefined removes it.
+   */
+  setSignGate(gate: (() => Promise<void> | undefined) | undefined): void {
+    this.#signGate = gate;
+  }
+
+  /** What the issuer awaits before it signs: undefined (nothing to wait for) on the fast path. */
+  beforeSign(): Promise<void> | undefined {
+    return this.#signGate?.();
   }
 
   /** Calls `listener` after every change (caches drop what the change made stale). */
@@ -212,7 +236,8 @@ export class Keyring {
       const jwk = toPublicJwk(key);
       if (jwk) keys.push(jwk);
     }
-    this.#jwks = { keys };
+    // Frozen: the document is shared by every caller until the next change.
+    this.#jwks = Object.freeze({ keys: Object.freeze(keys.map((k) => Object.freeze(k))) as PublicJwk[] });
     this.#jwksJson = JSON.stringify(this.#jwks);
   }
 }

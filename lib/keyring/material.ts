@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'n
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { isAlgorithm } from './algorithms.js';
 
 /**
  * Key material as a config may give it: a PEM string or Buffer, a `KeyObject`, a JWK object,
@@ -47,6 +48,22 @@ export function dereference(input: KeyMaterial, path: string): string | Buffer |
   return input;
 }
 
+/**
+ * Why a JWK may not be used to sign or verify JWS, or undefined when it may. A JWK marked for
+ * encryption (`use: "enc"`, `key_ops` without sign/verify) or for an algorithm that is not a
+ * JWS one (`RSA-OAEP`, `A256GCM`, `ES521`) is refused (RFC 7517 §4.2-4.4): one key, one purpose.
+ */
+export function jwkMisuse(jwk: JwkObject, operation: 'sign' | 'verify' | 'sign or verify'): string | undefined {
+  if (jwk.use !== undefined && jwk.use !== 'sig') return `a JWK with use ${JSON.stringify(jwk.use)} is not a signature key`;
+  const ops = jwk.key_ops;
+  if (ops !== undefined) {
+    const wanted = operation === 'sign or verify' ? ['sign', 'verify'] : [operation];
+    if (!Array.isArray(ops) || !ops.some((op) => wanted.includes(op as string))) return `a JWK whose key_ops ${JSON.stringify(ops)} do not allow "${wanted.join('" or "')}"`;
+  }
+  if (jwk.alg !== undefined && !isAlgorithm(jwk.alg)) return `a JWK with alg ${JSON.stringify(jwk.alg)}, which is not a supported JWS algorithm`;
+  return undefined;
+}
+
 function describe(err: unknown): string {
   return (err as Error).message.replace(/^error:[0-9A-F]+:/i, '').trim();
 }
@@ -60,6 +77,8 @@ export function importSecret(input: KeyMaterial, path: string): KeyObject {
   }
   if (isJwk(value)) {
     if (value.kty !== 'oct' || typeof value.k !== 'string') throw new ConfigError(path, `a JWK of kty "${value.kty}" was given where a shared secret (kty "oct") is needed`);
+    const misuse = jwkMisuse(value, 'sign or verify');
+    if (misuse) throw new ConfigError(path, misuse);
     return createSecretKey(Buffer.from(value.k, 'base64url'));
   }
   if (typeof value === 'string') {
@@ -84,6 +103,8 @@ export function importPrivateKey(input: KeyMaterial, path: string): KeyObject {
     if (isJwk(value)) {
       if (value.kty === 'oct') throw new Error('a shared secret (kty "oct") was given where a private key is needed');
       if (typeof value.d !== 'string') throw new Error('a public JWK was given where a private key is needed');
+      const misuse = jwkMisuse(value, 'sign');
+      if (misuse) throw new Error(misuse);
       return createPrivateKey({ key: value as import('node:crypto').JsonWebKey, format: 'jwk' });
     }
     if (typeof value === 'string' || Buffer.isBuffer(value)) {
@@ -108,6 +129,8 @@ export function importPublicKey(input: KeyMaterial, path: string): KeyObject {
   try {
     if (isJwk(value)) {
       if (value.kty === 'oct') throw new Error('a shared secret (kty "oct") was given where a public key is needed');
+      const misuse = jwkMisuse(value, 'verify');
+      if (misuse) throw new Error(misuse);
       return createPublicKey({ key: value as import('node:crypto').JsonWebKey, format: 'jwk' });
     }
     if (typeof value === 'string' || Buffer.isBuffer(value)) {

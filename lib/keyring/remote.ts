@@ -9,70 +9,122 @@ export interface RemoteKeySourceOptions {
   jwksUri: string;
   /** The configured algorithms: a remote key verifies only those of its own type. */
   algorithms: readonly Algorithm[];
-  /** How long fetched keys are kept (ms). Default 10 minutes. */
+  /** How long a fetched JWKS is trusted before it is fetched again (ms). Default 10 minutes. */
   cacheMaxAge?: number;
   /** Fetches allowed per minute, whatever the kids asked for. Default 10. */
   requestsPerMinute?: number;
   /** Fetch timeout (ms). Default 5 s. */
   timeout?: number;
+  /** The clock (ms), for tests. Default Date.now. */
+  now?: () => number;
+}
+
+/** The JWKS as last fetched: kid → key, and when it was fetched. */
+interface Snapshot {
+  keys: Map<string, Key>;
+  fetchedAt: number;
 }
 
 /**
- * Keys of another issuer, fetched from its JWKS through jwks-rsa (cache, rate limit; an
- * unknown kid triggers a refetch within the rate limit). Each fetched key becomes a KeyObject
- * once and is kept by kid, so no PEM string reaches jsonwebtoken on the hot path.
+ * Keys of another issuer, fetched from its JWKS through jwks-rsa. jwks-rsa does the HTTP and
+ * the JWK parsing; the caching and rate limiting are done here over the whole JWKS, because
+ * jwks-rsa's own limiter covers only `getSigningKey` (one kid) and leaves `getSigningKeys` (tokens
+ * without a kid) unbounded, and its per-kid cache lets every new random kid start a fetch.
+ *
+ * Rules, each with a spec:
+ * - one fetch at a time: concurrent misses share it (single flight);
+ * - a known kid never fetches until the JWKS is `cacheMaxAge` old;
+ * - an unknown kid fetches again at most once per `60 s / requestsPerMinute`, so a flood of
+ *   random kids costs at most `requestsPerMinute` fetches a minute; between refetches it is
+ *   answered from the snapshot (401 token_invalid);
+ * - a failed fetch is a 503 (KeySourceUnavailableError) unless the kid is in the last snapshot,
+ *   which then keeps serving (an issuer outage does not log everyone out).
+ *
+ * @example
+ * ```ts
+ * const remote = createRemoteKeySource({ jwksUri: 'http://127.0.0.1:3000/.well-known/jwks.json', algorithms: ['ES256'] });
+ * const [key] = await remote.getKeys('ES256');
+ * ```
  */
 export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
-  const client = jwksRsa({
-    jwksUri: options.jwksUri,
-    cache: true,
-    cacheMaxEntries: 50,
-    cacheMaxAge: options.cacheMaxAge ?? 600_000,
-    rateLimit: true,
-    jwksRequestsPerMinute: options.requestsPerMinute ?? 10,
-    timeout: options.timeout ?? 5000,
-  });
-  const imported = new Map<string, Key>();
+  const client = jwksRsa({ jwksUri: options.jwksUri, cache: false, rateLimit: false, timeout: options.timeout ?? 5000 });
+  const clock = options.now ?? Date.now;
+  const cacheMaxAge = options.cacheMaxAge ?? 600_000;
+  const minInterval = 60_000 / (options.requestsPerMinute ?? 10);
+  let snapshot: Snapshot | undefined;
+  let lastAttempt = -Infinity;
+  let inFlight: Promise<Snapshot> | undefined;
+  let closed = false;
 
-  const toKey = (signingKey: jwksRsa.SigningKey, requested: Algorithm): Key | undefined => {
-    const cached = imported.get(signingKey.kid);
-    if (cached) return cached;
-    const publicKey = createPublicKey(signingKey.getPublicKey());
-    // The alg a remote key verifies is pinned by the key: its JWK `alg`, else its type.
-    const alg = isAlgorithm(signingKey.alg) ? signingKey.alg : defaultAlgorithmFor(publicKey);
-    if (!options.algorithms.includes(alg) && !options.algorithms.includes(requested)) return undefined;
+  const toKey = (signingKey: jwksRsa.SigningKey): Key | undefined => {
     try {
-      const key = createKey({ kid: signingKey.kid, alg, publicKey }, { state: 'active', verifies: options.algorithms, path: `jwks(${options.jwksUri})` });
-      if (imported.size >= 100) imported.delete(imported.keys().next().value!);
-      imported.set(key.kid, key);
-      return key;
+      const publicKey = createPublicKey(signingKey.getPublicKey());
+      // The alg a remote key verifies is pinned by the key: its JWK `alg`, else its type.
+      const alg = isAlgorithm(signingKey.alg) ? signingKey.alg : defaultAlgorithmFor(publicKey);
+      if (!options.algorithms.includes(alg)) return undefined;
+      return createKey({ kid: signingKey.kid, alg, publicKey }, { state: 'active', verifies: options.algorithms, path: `jwks(${options.jwksUri})` });
     } catch {
-      return undefined; // a remote key we would refuse at start-up (weak RSA, wrong curve) verifies nothing
+      return undefined; // a remote key we would refuse at start-up (weak RSA, wrong curve, no kid) verifies nothing
     }
   };
 
-  const isNotFound = (err: unknown) => (err as Error)?.name === 'SigningKeyNotFoundError';
+  async function fetchSnapshot(): Promise<Snapshot> {
+    lastAttempt = clock();
+    let signingKeys: jwksRsa.SigningKey[];
+    try {
+      signingKeys = await client.getSigningKeys();
+    } catch (err) {
+      // A JWKS that answers but publishes no usable key is an empty set, not an outage.
+      if ((err as Error)?.name === 'JwksError' && /did not contain any/.test((err as Error).message)) signingKeys = [];
+      else throw new KeySourceUnavailableError(undefined, { cause: err });
+    }
+    const keys = new Map<string, Key>();
+    for (const sk of signingKeys) {
+      const key = sk.kid ? toKey(sk) : undefined;
+      if (key) keys.set(key.kid, key);
+    }
+    return { keys, fetchedAt: clock() };
+  }
+
+  /** Fetches unless one is running (then shares it). */
+  function refetch(): Promise<Snapshot> {
+    if (closed) return Promise.reject(new KeySourceUnavailableError('The remote key source is closed.'));
+    inFlight ??= fetchSnapshot().then((s) => (snapshot = s)).finally(() => { inFlight = undefined; });
+    return inFlight;
+  }
+
+  const fresh = (s: Snapshot | undefined): s is Snapshot => s !== undefined && clock() - s.fetchedAt < cacheMaxAge;
+  const mayRefetch = () => clock() - lastAttempt >= minInterval;
+
+  /** The current snapshot, fetching when there is none or it is too old. */
+  async function current(): Promise<Snapshot> {
+    if (fresh(snapshot)) return snapshot;
+    if (inFlight) return inFlight;
+    if (snapshot && !mayRefetch()) return snapshot; // a failing issuer is not hammered either
+    try {
+      return await refetch();
+    } catch (err) {
+      if (snapshot) return snapshot;
+      throw err;
+    }
+  }
 
   return {
-    async getKey(kid, alg) {
-      const cached = imported.get(kid);
-      if (cached) return cached;
-      try {
-        return toKey(await client.getSigningKey(kid), alg);
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        if ((err as Error)?.name === 'JwksRateLimitError') return undefined;
-        throw new KeySourceUnavailableError(undefined, { cause: err });
-      }
+    async getKey(kid) {
+      const snap = await current();
+      const known = snap.keys.get(kid);
+      if (known) return known;
+      // An unknown kid may be a key published since the last fetch: refetch, within the limit.
+      if (inFlight) return (await inFlight).keys.get(kid);
+      if (!mayRefetch()) return undefined;
+      return (await refetch()).keys.get(kid);
     },
     async getKeys(alg) {
-      try {
-        const keys = await client.getSigningKeys();
-        return keys.map((k) => toKey(k, alg)).filter((k): k is Key => k !== undefined);
-      } catch (err) {
-        if (isNotFound(err)) return [];
-        throw new KeySourceUnavailableError(undefined, { cause: err });
-      }
+      const snap = await current();
+      return [...snap.keys.values()].filter((k) => k.algorithms.includes(alg));
+    },
+    close() {
+      closed = true;
     },
   };
 }

@@ -4,7 +4,9 @@ import { InvalidRequestError, KoaJwtError, PayloadTooLargeError, UnsupportedMedi
 // Codes that mean "no usable token was presented": RFC 6750 §3.1 says to send no error attribute then.
 const NO_TOKEN_CODES = new Set(['credentials_required', 'invalid_credentials']);
 
-const quote = (s: string) => s.replace(/["\\]/g, "'");
+// A header value may carry only visible ASCII: a description that quotes attacker bytes (a
+// JSON parse error on a tampered payload) would otherwise make ctx.set throw, and answer 500.
+const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
 
 /**
  * Translates a koa-jwt-auth error into the HTTP answer of the contract: the status of its

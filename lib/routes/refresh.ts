@@ -2,11 +2,13 @@ import type { Context } from 'koa';
 import type { Authority } from '../authority/authority.js';
 import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
+import { pairRefreshRoute } from './refresh-pair.js';
 import { tokenBody } from './respond.js';
 
 /** `POST /token/refresh` `{ token }` → 201 `{ token }`: same family, new jti and exp. */
-export function refreshRoute(authority: Authority) {
+export function refreshRoute(authority: Authority, path = '/token/refresh') {
   const { config } = authority;
+  if (config.refresh.pair) return pairRefreshRoute(authority, path);
   return async function refresh(ctx: Context): Promise<void> {
     const body = await readBody(ctx);
     const { token } = requireStrings(body, ['token']);

@@ -42,8 +42,8 @@ export type RouteInstaller = (router: Router, paths: RoutePaths) => void;
 export function createRouter(authority: Authority, options: RouterOptions = {}, installers: readonly RouteInstaller[] = []): Router {
   const paths: RoutePaths = { ...DEFAULT_PATHS, ...options.paths };
   const router = new Router(options.prefix ? { prefix: options.prefix } : {});
-  router.post(paths.obtain, handle(obtainRoute(authority)));
-  router.post(paths.refresh, handle(refreshRoute(authority)));
+  router.post(paths.obtain, handle(obtainRoute(authority, paths)));
+  router.post(paths.refresh, handle(refreshRoute(authority, paths.refresh)));
   router.post(paths.verify, handle(verifyRoute(authority)));
   for (const install of installers) install(router, paths);
   return router;

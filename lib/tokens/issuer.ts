@@ -13,7 +13,7 @@ export interface IssuedToken {
 }
 
 /** Registered claims the issuer sets itself; custom payload handlers cannot override them. */
-const REGISTERED = ['exp', 'iat', 'jti', 'orig_iat', 'orig_jti', 'aud', 'iss', 'token_type', 'act'] as const;
+const REGISTERED = ['exp', 'iat', 'jti', 'orig_iat', 'orig_jti', 'aud', 'iss', 'token_type', 'act', 'orig_exp'] as const;
 
 /** The key and secret to sign a user's token with, when it is not the keyring's signer (per-user secrets). */
 export type SigningKeyOverride = (userId: string) => Promise<{ key: Key; kid?: string } | undefined>;
@@ -55,6 +55,9 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     const userId = userIdOf(payload);
     const override = options.signingKeyOverride && userId !== undefined ? await options.signingKeyOverride(userId) : undefined;
     if (override) return signPayload(payload, override.key, override.key.signingKey, override.kid);
+    // Managed rotation may need to sync with the store first; undefined (no await) otherwise.
+    const gate = keyring.beforeSign();
+    if (gate) await gate;
     const key = keyring.signingKey();
     if (!key) throw new Error('koa-jwt-auth: this keyring has no active signing key (verify-only, or every key retired)');
     return signPayload(payload, key);
@@ -83,7 +86,8 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
       ...(audience ? { aud: audience } : {}),
       ...(issuer ? { iss: issuer } : {}),
       ...(opts.tokenType ? { token_type: opts.tokenType } : {}),
-      ...(opts.actor !== undefined ? { act: { sub: opts.actor } } : {}),
+      // orig_exp: refresh caps an impersonation token's family at the first token's exp.
+      ...(opts.actor !== undefined ? { act: { sub: opts.actor }, orig_exp: exp } : {}),
     };
     return { token: await sign(payload), payload };
   }

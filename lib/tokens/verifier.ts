@@ -1,10 +1,11 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { TokenInvalidError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
+import { createTokenCache, type TokenCache } from './cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
 import { isPlainObject, type JwsHeader, parseCompact, type ParsedJws, verifySignature } from './jws.js';
 
-/** A token that passed every check: its parts and the key that verified it. */
+/** A token that passed every check: its parts and the key that verified it. Frozen: it may be shared by cache hits. */
 export interface VerifiedToken {
   readonly token: string;
   readonly header: JwsHeader;
@@ -26,11 +27,18 @@ export interface Verifier {
   verify(token: unknown): Promise<VerifiedToken>;
   /** Signature and claims only (no revocation): used where revocation is checked separately. */
   verifySignatureAndClaims(token: unknown): Promise<VerifiedToken>;
+  /** The verified-token cache (`token.cache`), for invalidation hooks; undefined when it is off. */
+  readonly cache?: TokenCache;
 }
 
 export interface VerifierOptions {
   keyOverride?: KeyOverride;
   postChecks?: readonly PostCheck[];
+  /**
+   * How long (seconds) a token verified with a key from `keyOverride` may stay in the cache: a
+   * secret rotated where this instance cannot see it is noticed within this bound. Default 5.
+   */
+  overrideCacheSeconds?: number;
 }
 
 export function claimRules(config: ResolvedConfig): ClaimRules {
@@ -44,9 +52,26 @@ export function claimRules(config: ResolvedConfig): ClaimRules {
   });
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as Promise<T> | undefined)?.then === 'function';
+
 /**
- * Builds the verify function once: rules and limits are resolved here, and the function that
- * runs per token does no option parsing.
+ * Builds the verify function once: rules, limits and the cache are resolved here, and the
+ * function that runs per token does no option parsing. Keys held by the keyring are found
+ * synchronously, so a token verified with them costs no promise hop until the post-checks.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier(config, { postChecks: [revocation.check] });
+ * const { payload } = await verifier.verify(token);
+ * ```
  */
 export function createVerifier(config: ResolvedConfig, options: VerifierOptions = {}): Verifier {
   const rules = claimRules(config);
@@ -54,6 +79,8 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
   const maxLength = config.token.maxLength;
   const { keyOverride } = options;
   const postChecks = options.postChecks ?? [];
+  const overrideCacheSeconds = options.overrideCacheSeconds ?? 5;
+  const cache = config.token.cache ? createTokenCache({ max: config.token.cache.max, rules, keyring, userKeyMaxAge: overrideCacheSeconds }) : undefined;
 
   const checkSignature = (token: string, jws: ParsedJws, keys: readonly Key[]): { payload: unknown; key: Key } => {
     let lastError: unknown;
@@ -67,41 +94,80 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
     throw lastError ?? new TokenInvalidError('No key verifies this token.');
   };
 
-  const finish = (token: string, jws: ParsedJws, payload: unknown, key: Key): VerifiedToken => {
+  const finish = (token: string, jws: ParsedJws, keys: readonly Key[], ticket: number, overridden: boolean): VerifiedToken => {
+    const { payload, key } = checkSignature(token, jws, keys);
     if (!isPlainObject(payload)) throw new TokenInvalidError('The token payload is not a JSON object.');
-    validateClaims(payload, rules, now());
-    return { token, header: jws.header, payload: payload as JwtPayload, key };
+    const at = now();
+    validateClaims(payload, rules, at);
+    const verified: VerifiedToken = Object.freeze({ token, header: jws.header, payload: deepFreeze(payload as JwtPayload), key });
+    if (cache) {
+      const user = payload.user_id === undefined ? undefined : String(payload.user_id);
+      cache.set(verified, ticket, at, overridden ? { maxAge: overrideCacheSeconds, ...(user !== undefined ? { user } : {}) } : user !== undefined ? { user } : {});
+    }
+    return verified;
   };
 
-  async function verifySignatureAndClaims(token: unknown): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0) throw new TokenInvalidError('The token is not a string.');
-    if (token.length > maxLength) throw new TokenInvalidError(`The token is longer than ${maxLength} bytes.`);
-    const jws = parseCompact(token);
-    if (keyOverride) {
-      let unverified: unknown;
-      try {
-        unverified = JSON.parse(Buffer.from(jws.encodedPayload, 'base64url').toString('utf8'));
-      } catch {
-        throw new TokenInvalidError('The token payload is not valid JSON.');
-      }
-      if (!isPlainObject(unverified)) throw new TokenInvalidError('The token payload is not a JSON object.');
-      const key = await keyOverride(jws, unverified);
-      if (key) {
-        const { payload } = checkSignature(token, jws, [key]);
-        return finish(token, jws, payload, key);
-      }
-    }
+  const fromKeyring = (token: string, jws: ParsedJws, ticket: number): VerifiedToken | Promise<VerifiedToken> => {
     const candidates = keyring.candidates(jws.header);
-    const keys = Array.isArray(candidates) ? candidates : await candidates;
-    const { payload, key } = checkSignature(token, jws, keys);
-    return finish(token, jws, payload, key);
+    return Array.isArray(candidates)
+      ? finish(token, jws, candidates, ticket, false)
+      : (candidates as Promise<readonly Key[]>).then((keys) => finish(token, jws, keys, ticket, false));
+  };
+
+  /** Synchronous unless a key must be fetched (remote JWKS, per-user secret). */
+  function check(token: unknown): VerifiedToken | Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) throw new TokenInvalidError('The token is not a string.');
+    if (cache) {
+      const hit = cache.get(token, now());
+      if (hit) return hit;
+    }
+    if (token.length > maxLength) throw new TokenInvalidError(`The token is longer than ${maxLength} bytes.`);
+    const ticket = cache ? cache.ticket() : 0;
+    const jws = parseCompact(token);
+    if (!keyOverride) return fromKeyring(token, jws, ticket);
+    let unverified: unknown;
+    try {
+      unverified = JSON.parse(Buffer.from(jws.encodedPayload, 'base64url').toString('utf8'));
+    } catch {
+      throw new TokenInvalidError('The token payload is not valid JSON.');
+    }
+    if (!isPlainObject(unverified)) throw new TokenInvalidError('The token payload is not a JSON object.');
+    const withKey = (key: Key | undefined) => (key ? finish(token, jws, [key], ticket, true) : fromKeyring(token, jws, ticket));
+    const key = keyOverride(jws, unverified);
+    return isPromise<Key | undefined>(key) ? key.then(withKey) : withKey(key);
   }
 
-  async function verify(token: unknown): Promise<VerifiedToken> {
-    const verified = await verifySignatureAndClaims(token);
-    for (const check of postChecks) await check(verified);
-    return verified;
+  function verifySignatureAndClaims(token: unknown): Promise<VerifiedToken> {
+    try {
+      return Promise.resolve(check(token));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  return { verify, verifySignatureAndClaims };
+  // Post-checks run on every call, cache hit or not: a revoked token is refused at once.
+  function runPostChecks(verified: VerifiedToken, from = 0): Promise<VerifiedToken> {
+    for (let i = from; i < postChecks.length; i++) {
+      let pending: Promise<void> | void;
+      try {
+        pending = postChecks[i]!(verified);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (isPromise<void>(pending)) return pending.then(() => runPostChecks(verified, i + 1));
+    }
+    return Promise.resolve(verified);
+  }
+
+  function verify(token: unknown): Promise<VerifiedToken> {
+    let verified: VerifiedToken | Promise<VerifiedToken>;
+    try {
+      verified = check(token);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return isPromise<VerifiedToken>(verified) ? verified.then((v) => runPostChecks(v)) : runPostChecks(verified);
+  }
+
+  return { verify, verifySignatureAndClaims, ...(cache ? { cache } : {}) };
 }

@@ -37,12 +37,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![n, r, p].every((v) => Number.isInteger(v) && v > 0) || n > 1 << 20) return false;
+  // scrypt wants N a power of two above 1; the cost caps keep a stored hash from costing minutes.
+  if (![n, r, p].every((v) => Number.isInteger(v) && v > 0) || n < 2 || (n & (n - 1)) !== 0 || n > 1 << 20 || r > 32 || p > 16) return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
-  if (expected.length === 0) return false;
-  const actual = await scryptAsync(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r + 32 * 1024 * 1024 });
-  return timingSafeEqual(actual, expected);
+  if (expected.length === 0 || expected.length > 1024) return false;
+  try {
+    const actual = await scryptAsync(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r + 32 * 1024 * 1024 });
+    return timingSafeEqual(actual, expected);
+  } catch {
+    return false; // parameters node:crypto refuses (memory limits): a malformed hash
+  }
 }
 
 let dummy: Promise<string> | undefined;

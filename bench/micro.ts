@@ -1,0 +1,113 @@
+import { createHmac, createPublicKey, createSecretKey, type KeyObject, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
+import { createVerifier as fastJwtVerifier } from 'fast-jwt';
+import jwt from 'jsonwebtoken';
+import { bench, do_not_optimize, run } from 'mitata';
+import { BENCH_ALGS, type BenchAlg, type Fixture, makeAuth, tokenOf } from './setup.js';
+
+/** One measured line: mean time per call in nanoseconds. */
+export interface MicroRow {
+  alg: BenchAlg | 'revocation';
+  name: string;
+  ns: number;
+}
+
+export interface MicroResult {
+  rows: MicroRow[];
+}
+
+/**
+ * The raw floor: what verifying cannot avoid. Split, one HMAC or signature check of the
+ * signing input, base64url + JSON.parse of the payload, an exp check. No header checks, no
+ * claims rules: any library is slower than this.
+ */
+function rawFloor(alg: BenchAlg, key: KeyObject): (token: string) => unknown {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  const payloadOf = (token: string, a: number, b: number) => {
+    const payload = JSON.parse(Buffer.from(token.slice(a + 1, b), 'base64url').toString('utf8')) as { exp: number };
+    if (!(payload.exp > nowSeconds())) throw new Error('expired');
+    return payload;
+  };
+  if (alg === 'HS256') {
+    return (token) => {
+      const a = token.indexOf('.');
+      const b = token.indexOf('.', a + 1);
+      const mac = createHmac('sha256', key).update(token.slice(0, b)).digest();
+      const sig = Buffer.from(token.slice(b + 1), 'base64url');
+      if (sig.length !== mac.length || !timingSafeEqual(sig, mac)) throw new Error('bad signature');
+      return payloadOf(token, a, b);
+    };
+  }
+  const hash = alg === 'EdDSA' ? null : 'sha256';
+  const verifyKey = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  return (token) => {
+    const a = token.indexOf('.');
+    const b = token.indexOf('.', a + 1);
+    if (!cryptoVerify(hash, Buffer.from(token.slice(0, b)), verifyKey, Buffer.from(token.slice(b + 1), 'base64url'))) throw new Error('bad signature');
+    return payloadOf(token, a, b);
+  };
+}
+
+/**
+ * ns per verify of one token, per algorithm: ours (auth.verify, no user lookup; without and
+ * with the verified-token cache), jsonwebtoken (KeyObject and string), fast-jwt, the raw floor.
+ * Plus the revocation check on its own (memory store, with and without blacklist.cache).
+ */
+export async function runMicro(fixture: Fixture, options: { quick: boolean; filter?: RegExp }): Promise<MicroResult> {
+  const names = new Map<string, { alg: MicroRow['alg']; name: string }>();
+  const add = (alg: MicroRow['alg'], name: string, fn: () => unknown) => {
+    const id = `${alg} ${name}`;
+    names.set(id, { alg, name });
+    bench(id, fn);
+  };
+
+  for (const alg of BENCH_ALGS) {
+    const auth = makeAuth(alg, fixture);
+    const cached = makeAuth(alg, fixture, { cache: true });
+    const token = await tokenOf(auth);
+    const keyObject: KeyObject = alg === 'HS256' ? createSecretKey(Buffer.from(fixture.secret)) : createPublicKey(fixture.publicKeys[alg]);
+    const keyString = alg === 'HS256' ? fixture.secret : fixture.publicKeys[alg];
+    await auth.verify(token);
+    await cached.verify(token);
+
+    add(alg, 'floor (node:crypto)', () => do_not_optimize(rawFloor(alg, keyObject)(token)));
+    add(alg, 'koa-jwt-auth auth.verify', async () => do_not_optimize(await auth.verify(token)));
+    add(alg, 'koa-jwt-auth auth.verify, token cache', async () => do_not_optimize(await cached.verify(token)));
+    if (alg !== 'EdDSA') {
+      // jsonwebtoken has no EdDSA.
+      add(alg, 'jsonwebtoken (KeyObject)', () => do_not_optimize(jwt.verify(token, keyObject, { algorithms: [alg] })));
+      add(alg, 'jsonwebtoken (string)', () => do_not_optimize(jwt.verify(token, keyString, { algorithms: [alg] })));
+    }
+    const fast = fastJwtVerifier({ key: keyString, algorithms: [alg] });
+    add(alg, 'fast-jwt createVerifier', () => do_not_optimize(fast(token)));
+  }
+
+  const revocation = await revocationBenches(fixture);
+  for (const [name, fn] of revocation) add('revocation', name, fn);
+
+  const min = options.quick ? 60e6 : 300e6;
+  const result = await run({ format: 'quiet', throw: true, ...(options.filter ? { filter: options.filter } : {}), min_cpu_time: min } as never);
+  const rows: MicroRow[] = [];
+  for (const b of result.benchmarks) {
+    for (const r of b.runs) {
+      const meta = names.get(r.name);
+      if (meta && r.stats) rows.push({ ...meta, ns: r.stats.avg });
+    }
+  }
+  return { rows };
+}
+
+/** auth.verify with and without the revocation check, so that the check's own cost is the difference. */
+async function revocationBenches(fixture: Fixture): Promise<Array<[string, () => unknown]>> {
+  const plain = makeAuth('HS256', fixture, { cache: true });
+  const withCache = makeAuth('HS256', fixture, { cache: true, blacklistCache: true });
+  const token = await tokenOf(plain);
+  await plain.verify(token);
+  await withCache.verify(token);
+  const { verifier } = plain.authority;
+  const cachedVerifier = withCache.authority.verifier;
+  return [
+    ['verifySignatureAndClaims (token cache, no revocation check)', async () => do_not_optimize(await verifier.verifySignatureAndClaims(token))],
+    ['verify (token cache + memory-store revocation check)', async () => do_not_optimize(await verifier.verify(token))],
+    ['verify (token cache + blacklist.cache)', async () => do_not_optimize(await cachedVerifier.verify(token))],
+  ];
+}

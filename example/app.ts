@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import { type JwtState, type KoaJwt, koaJwt, memoryUsers } from '../lib/index.js';
+import { type DevKey, loadOrCreateDevKey } from './dev-keys.js';
+
+/** The demo's seeded accounts (plain passwords: they are printed at start-up on purpose). */
+export const DEMO_USERS = [
+  { id: '1', username: 'admin', password: 'password123', isSuperuser: true },
+  { id: '2', username: 'alice', password: 'alice-password' },
+] as const;
+
+export interface DemoOptions {
+  /** Where the development key lives (created there if absent). */
+  keysDir: string;
+}
+
+export interface Demo {
+  readonly app: Koa<JwtState>;
+  readonly auth: KoaJwt;
+  readonly key: DevKey;
+}
+
+/**
+ * The demo service: token routes under /auth, the JWKS, and a protected GET /me, wired with
+ * the four lines of the README. Built here and run by example/server.ts, so that specs can
+ * start it in-process as well as a child process.
+ *
+ * @example
+ * ```ts
+ * const { app, auth } = buildApp({ keysDir: 'keys/dev' });
+ * const server = app.listen(3000, '127.0.0.1');
+ * ```
+ */
+export function buildApp(options: DemoOptions): Demo {
+  const key = loadOrCreateDevKey(options.keysDir);
+  const auth = koaJwt({
+    keys: { algorithm: 'ES256', privateKey: { [key.kid]: key.pem } },
+    users: memoryUsers(DEMO_USERS.map((u) => ({ ...u }))),
+  });
+
+  const app = new Koa<JwtState>();
+  const router = new Router<JwtState>();
+  router.get('/', (ctx) => {
+    ctx.body = {
+      service: 'koa-jwt-auth demo',
+      routes: ['POST /auth/token', 'POST /auth/token/refresh', 'POST /auth/token/verify', 'GET /.well-known/jwks.json', 'GET /me'],
+    };
+  });
+  router.use('/auth', auth.router().routes());
+  app.use(auth.jwks());
+  app.use(router.routes());
+  app.use(auth); // every later middleware sees ctx.state.user
+
+  const protectedRoutes = new Router<JwtState>();
+  protectedRoutes.get('/me', (ctx) => {
+    ctx.body = ctx.state.user;
+  });
+  app.use(protectedRoutes.routes());
+  app.use(protectedRoutes.allowedMethods());
+  return { app, auth, key };
+}

@@ -1,0 +1,34 @@
+import type { Context } from 'koa';
+import type { IssueResult } from '../config/types.js';
+import { AccountDisabledError, ForbiddenError, KoaJwtError, UserNotFoundError } from '../errors.js';
+import { type AuthUser, isActive, isSuperuser } from '../users/provider.js';
+import { type Authenticated, type Authority, callUsers } from './authority.js';
+
+/**
+ * A superuser obtains a token for another user (drf-jwt's impersonation). The token carries
+ * `act: { sub: <superuser id> }` (RFC 8693 §4.1) and `orig_exp`, so refreshing it never
+ * extends the impersonation past the first token's lifetime.
+ *
+ * Refused: a caller who is not a superuser (403), a caller already impersonating (403: no
+ * chains of actors), a superuser as target (403: no stepping into another admin's rights),
+ * an unknown target (400 user_not_found) and an inactive one (400 account_disabled).
+ *
+ * @example
+ * ```ts
+ * const caller = await authority.authenticate(token);
+ * const { token: asAlice } = await impersonate(authority, caller, '1');
+ * ```
+ */
+export async function impersonate(authority: Authority, caller: Authenticated, targetId: string, ctx?: Context): Promise<IssueResult> {
+  const { config, issuer } = authority;
+  const users = config.users;
+  if (!users) throw new KoaJwtError('This service only verifies tokens: it has no users to impersonate.', { status: 404 });
+  if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
+  if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
+  const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId));
+  if (!target) throw new UserNotFoundError('No user has this id.', { status: 400 });
+  if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { status: 400 });
+  if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');
+  const issued = await issuer.issue(target, { actor: String(caller.user.id), ...(ctx ? { ctx } : {}) });
+  return { token: issued.token, payload: issued.payload, user: target };
+}

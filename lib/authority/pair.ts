@@ -1,0 +1,134 @@
+import type { Context } from 'koa';
+import type { IssueResult, ResolvedConfig } from '../config/types.js';
+import { RefreshExpiredError, RefreshNotAllowedError, TokenInvalidError, TokenReusedError, TokenRevokedError } from '../errors.js';
+import type { ConsumeResult } from '../stores/store.js';
+import { withStoreTimeout } from '../stores/timeout.js';
+import { type JwtPayload, now } from '../tokens/claims.js';
+import { type Issuer, userIdOf } from '../tokens/issuer.js';
+import { assertRefreshToken } from '../tokens/token-type.js';
+import type { Verifier } from '../tokens/verifier.js';
+import type { AuthUser } from '../users/provider.js';
+
+/**
+ * Called after a family was revoked in the refresh store with a token of that family, so that
+ * its access tokens die too: the revocation module's `revoke` (the blacklist, keyed on the family id).
+ */
+export type FamilyRevoked = (payload: JwtPayload) => Promise<unknown>;
+
+export interface PairDeps {
+  readonly config: ResolvedConfig;
+  readonly issuer: Issuer;
+  readonly verifier: Verifier;
+  readonly userOf: (payload: JwtPayload) => Promise<AuthUser>;
+  readonly onFamilyRevoked?: FamilyRevoked;
+}
+
+/** simplejwt's access/refresh pair: issue both, refresh with rotation and reuse detection. */
+export interface PairFlow {
+  /** A new family: an access token and a refresh token, the refresh token recorded in the store. */
+  issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult>;
+  /** A refresh token → a new access token (and, with `rotate`, the family's next refresh token). */
+  refresh(refreshToken: string, ctx?: Context): Promise<IssueResult>;
+}
+
+// Claims that belong to one token, not to the family: never carried from a refresh token to the next.
+const PER_TOKEN = ['nbf'] as const;
+
+/** The custom claims of a refresh token (user, extra claims), to carry into the tokens it mints. */
+function carried(payload: JwtPayload): Record<string, unknown> {
+  const claims: Record<string, unknown> = { ...payload };
+  for (const claim of PER_TOKEN) delete claims[claim];
+  return claims;
+}
+
+/**
+ * Builds the pair-mode flow once from the resolved config (`refresh.pair`).
+ *
+ * Order of a rotating refresh: verify, load the user, sign both new tokens, record the new
+ * refresh token, and only then consume the old one. Consuming last means a store failure before
+ * it leaves the presented token usable (the client retries and is not taken for a thief); a
+ * recorded but never delivered token is harmless, and revoking its family revokes it too.
+ *
+ * @example
+ * ```ts
+ * const pair = createPairFlow({ config, issuer, verifier, userOf });
+ * const { token, refresh } = await pair.issue(user);
+ * const next = await pair.refresh(refresh!); // next.refresh is refresh's successor
+ * ```
+ */
+export function createPairFlow(deps: PairDeps): PairFlow {
+  const { config, issuer, verifier, userOf, onFamilyRevoked } = deps;
+  if (!config.refresh.pair) throw new Error('koa-jwt-auth: createPairFlow needs refresh.pair');
+  const pair = config.refresh.pair;
+  const store = config.store.refreshTokens;
+  const timed = <T>(call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call);
+  const familyEnd = (origIat: number): number => origIat + config.refresh.expiresIn;
+  const ownerOf = (payload: JwtPayload): string => userIdOf(payload) ?? String(payload.username ?? '');
+
+  const record = (payload: JwtPayload, family: string): Promise<void> =>
+    timed(() => store.save({ jti: payload.jti!, family, user: ownerOf(payload), expiresAt: new Date(payload.exp * 1000) }));
+
+  async function revokeFamily(family: string, old: JwtPayload): Promise<void> {
+    await timed(() => store.revokeFamily(family, new Date()));
+    if (onFamilyRevoked) await onFamilyRevoked(old);
+  }
+
+  /** Throws unless the presented refresh token was consumed by this very call. */
+  async function settle(outcome: ConsumeResult, old: JwtPayload, family: string): Promise<void> {
+    switch (outcome) {
+      case 'consumed': return;
+      case 'reused':
+        // OAuth 2.0 Security BCP §4.14.2: the server cannot tell the thief from the owner, so
+        // the whole family goes, and whoever holds its newest token must log in again.
+        if (pair.reuseDetection) {
+          await revokeFamily(family, old);
+          throw new TokenReusedError();
+        }
+        throw new TokenRevokedError('This refresh token was already used; refresh with the newest one.');
+      case 'revoked': throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
+      case 'unknown': throw new TokenRevokedError('This refresh token is not known to the token store; log in again.');
+    }
+  }
+
+  async function issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult> {
+    const common = { ...(extraClaims ? { extra: extraClaims } : {}), ...(ctx ? { ctx } : {}) };
+    const refresh = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: familyEnd(now()) });
+    const family = refresh.payload.jti;
+    if (!family) throw new Error('koa-jwt-auth: pair mode needs token ids (token.tokenId)');
+    const access = await issuer.issue(user, {
+      ...common, tokenType: 'access', family: { origIat: refresh.payload.orig_iat ?? refresh.payload.iat ?? now(), origJti: family },
+    });
+    // Recorded before anything is answered: a store that cannot answer makes this a 503, no tokens.
+    await record(refresh.payload, family);
+    return { token: access.token, payload: access.payload, refresh: refresh.token, refreshPayload: refresh.payload, user };
+  }
+
+  async function refresh(refreshToken: string, ctx?: Context): Promise<IssueResult> {
+    if (!config.refresh.allow) throw new RefreshNotAllowedError('Token refresh is disabled.');
+    const old = (await verifier.verify(refreshToken)).payload;
+    assertRefreshToken(old);
+    const jti = old.jti;
+    if (typeof jti !== 'string') throw new TokenInvalidError('The refresh token has no id (jti).');
+    if (typeof old.orig_iat !== 'number') throw new RefreshNotAllowedError('This refresh token has no orig_iat and cannot be refreshed.');
+    const end = familyEnd(old.orig_iat);
+    if (now() >= end) throw new RefreshExpiredError();
+    const family = old.orig_jti ?? jti;
+    const user = await userOf(old);
+    const common = { extra: carried(old), ...(ctx ? { ctx } : {}), family: { origIat: old.orig_iat, origJti: family } };
+
+    const access = await issuer.issue(user, { ...common, tokenType: 'access' });
+    if (!pair.rotate) {
+      // Without rotation the refresh token is used until it expires; only a revoked family stops it.
+      if (await timed(() => store.isFamilyRevoked(family))) throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
+      return { token: access.token, payload: access.payload, user };
+    }
+    // Sliding: a new full lifetime from now, capped by the family's end. Otherwise the rotated
+    // token keeps the expiry of the one it replaces, so rotation never extends a session.
+    const next = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: pair.sliding ? end : old.exp });
+    await record(next.payload, family);
+    await settle(await timed(() => store.consume(jti, new Date())), old, family);
+    return { token: access.token, payload: access.payload, refresh: next.token, refreshPayload: next.payload, user };
+  }
+
+  return { issue, refresh };
+}

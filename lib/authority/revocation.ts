@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { ResolvedConfig } from '../config/types.js';
+import { InvalidRequestError, StoreUnavailableError, TokenRevokedError } from '../errors.js';
+import { withStoreTimeout } from '../stores/timeout.js';
+import type { JwtPayload } from '../tokens/claims.js';
+import { userIdOf } from '../tokens/issuer.js';
+import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
+
+/** What to revoke: a verified token (the string is known), or a payload the application trusts. */
+export type RevocationTarget = Pick<VerifiedToken, 'token' | 'payload'> | { token?: undefined; payload: JwtPayload };
+
+export interface Revocation {
+  /** Verifier post-check: throws TokenRevokedError (401) for a revoked token, StoreUnavailableError (503) when the store cannot say. */
+  readonly check: PostCheck;
+  /** Revokes the target's whole refresh family; resolves the id the entry is keyed on. Idempotent. */
+  revoke(target: RevocationTarget): Promise<string>;
+}
+
+/** `sha256:<hex>`: the id of a token that has no jti (only where `tokenId` is `off` or `include`). */
+export const tokenHashId = (token: string): string => `sha256:${createHash('sha256').update(token).digest('hex')}`;
+
+/**
+ * Revocation keyed on `jti` and the family id (`orig_jti ?? jti`), never on the token string
+ * alone: ES/RS signatures are malleable, so one token has several valid strings.
+ *
+ * @example
+ * ```ts
+ * const revocation = createRevocation(config);
+ * const verifier = createVerifier(config, { postChecks: [revocation.check] });
+ * await revocation.revoke(await verifier.verifySignatureAndClaims(token));
+ * ```
+ */
+export function createRevocation(config: ResolvedConfig): Revocation {
+  const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
+  const failOpen = blacklist.onStoreError === 'allow';
+  const byHash = tokenConfig.tokenId !== 'require';
+
+  /** Every id a token may have been revoked under. */
+  function idsOf(token: string, payload: JwtPayload): string[] {
+    const ids: string[] = [];
+    if (typeof payload.jti === 'string') ids.push(payload.jti);
+    if (typeof payload.orig_jti === 'string' && payload.orig_jti !== payload.jti) ids.push(payload.orig_jti);
+    if (ids.length === 0 && byHash) ids.push(tokenHashId(token));
+    return ids;
+  }
+
+  const check: PostCheck = async ({ token, payload }) => {
+    const ids = idsOf(token, payload);
+    if (ids.length === 0) return;
+    let revoked: boolean;
+    try {
+      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids));
+    } catch (err) {
+      // The explicit opt-in to fail open covers this check only: writes still answer 503.
+      if (failOpen && err instanceof StoreUnavailableError) return;
+      throw err;
+    }
+    if (revoked) throw new TokenRevokedError();
+  };
+
+  /**
+   * The latest `exp` any token of the family can carry: a refresh just before the family ends
+   * (orig_iat + refresh.expiresIn) still yields a token that lives a full lifetime after it.
+   * The entry must outlive that sibling, or deleting stale entries would bring it back.
+   */
+  function familyEnd(payload: JwtPayload): number {
+    const own = payload.exp;
+    if (!refreshConfig.allow || typeof payload.orig_iat !== 'number') return own + tokenConfig.leeway;
+    const latest = payload.orig_iat + refreshConfig.expiresIn + tokenConfig.maxLifetime;
+    return Math.max(own, latest) + tokenConfig.leeway;
+  }
+
+  async function revoke({ token, payload }: RevocationTarget): Promise<string> {
+    const family = typeof payload.orig_jti === 'string' ? payload.orig_jti : typeof payload.jti === 'string' ? payload.jti : undefined;
+    if (family === undefined && (!byHash || token === undefined)) {
+      throw new InvalidRequestError('This token has no id (jti): give the token itself to revoke it.');
+    }
+    const tokenId = family ?? tokenHashId(token!);
+    const user = userIdOf(payload);
+    const at = new Date();
+    await withStoreTimeout(storeTimeout, async () => {
+      await store.blacklist.add({
+        tokenId,
+        // With tokenId 'require' only ids are stored: a token string in a database is a credential.
+        ...(byHash && token !== undefined ? { token } : {}),
+        ...(user !== undefined ? { user } : {}),
+        expiresAt: new Date(familyEnd(payload) * 1000),
+        blacklistedAt: at,
+      });
+      if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at);
+    });
+    if (blacklist.deleteStale) {
+      // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
+      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(at)).catch(() => undefined);
+    }
+    return tokenId;
+  }
+
+  return { check, revoke };
+}

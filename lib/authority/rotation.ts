@@ -1,0 +1,179 @@
+import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import type { ResolvedConfig } from '../config/types.js';
+import { StoreUnavailableError } from '../errors.js';
+import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
+import { isEnvelope, openKey, sealKey } from '../keyring/envelope.js';
+import type { JwkObject } from '../keyring/material.js';
+import { planRotation, type RotationPlan } from '../keyring/rotation.js';
+import type { StoredSigningKey } from '../stores/store.js';
+import { withStoreTimeout } from '../stores/timeout.js';
+
+/** Managed rotation as koaJwt runs it: the store is the truth, each instance follows it. */
+export interface Rotation {
+  /** Resolves once the first sync with the store is done (the keyring can sign). */
+  ready(): Promise<void>;
+  /** Reads the store, creates what is due, and brings the keyring in line. */
+  sync(): Promise<void>;
+  /** Stops the timer. */
+  close(): void;
+}
+
+export interface RotationOptions {
+  /** Called with a sync failure that was not anyone's request (a timer's). Default: ignored. */
+  onError?: (err: unknown) => void;
+}
+
+/** A fresh key pair for `alg`. */
+export function generateKeyPair(alg: Algorithm): KeyPairKeyObjectResult {
+  const info = algorithmInfo(alg);
+  switch (info.family) {
+    // A plain RSA key for PS* too: an RSA-PSS-only key cannot be published as a JWK.
+    case 'rsa': return generateKeyPairSync('rsa', { modulusLength: 2048 });
+    case 'ec': return generateKeyPairSync('ec', { namedCurve: info.curve! });
+    case 'okp': return generateKeyPairSync('ed25519');
+    default: throw new Error(`koa-jwt-auth: managed rotation cannot generate ${alg} keys`);
+  }
+}
+
+/**
+ * Starts managed rotation (`keys.rotation`) for one koaJwt instance. Every instance reads
+ * `store.signingKeys` every `checkEvery`, at each instant the timeline changes (a key
+ * activates or is due to go), and before signing once such an instant has passed; so
+ * instances sharing one store agree on the signing key, and the first to reach a rotation
+ * creates the new key (the slot-derived kid makes a second insert a no-op).
+ *
+ * The first sync starts at once; signing waits for it (the keyring's sign gate), and
+ * `ready()` lets a service wait for it before it listens.
+ *
+ * @example
+ * ```ts
+ * const rotation = startRotation(resolvedConfig);
+ * await rotation.ready();
+ * ```
+ */
+export function startRotation(config: ResolvedConfig, options: RotationOptions = {}): Rotation {
+  const settings = config.keys.rotation;
+  if (!settings) throw new Error('koa-jwt-auth: keys.rotation is not configured');
+  const { keyring, store } = config;
+  const keys = store.signingKeys;
+  const timings = { every: settings.every * 1000, publishAhead: settings.publishAhead * 1000, retireAfter: settings.retireAfter * 1000 };
+  const checkEvery = settings.checkEvery * 1000;
+  const alg = settings.algorithm;
+  const managed = new Set<string>();
+  let dueAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  const call = <T>(fn: () => Promise<T>) => withStoreTimeout(config.storeTimeout, fn);
+
+  function toStored(kid: string, activatesAt: Date, now: Date): StoredSigningKey {
+    const jwk = generateKeyPair(alg).privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    const privateJwk = settings!.encryptionKey ? sealKey(jwk, kid, settings!.encryptionKey) : { ...jwk, kid, alg };
+    return { kid, alg, state: activatesAt.getTime() <= now.getTime() ? 'active' : 'next', privateJwk, createdAt: now, activatesAt };
+  }
+
+  function privateJwkOf(stored: StoredSigningKey): JwkObject {
+    if (isEnvelope(stored.privateJwk)) {
+      if (!settings!.encryptionKey) throw new Error(`koa-jwt-auth: the stored key ${stored.kid} is encrypted, but keys.rotation.encryptionKey is not set`);
+      return openKey(stored.privateJwk, stored.kid, settings!.encryptionKey) as JwkObject;
+    }
+    if (typeof stored.privateJwk === 'string') throw new Error(`koa-jwt-auth: the stored key ${stored.kid} is not a JWK`);
+    return stored.privateJwk as JwkObject;
+  }
+
+  const activation = (k: StoredSigningKey) => k.activatesAt ?? k.createdAt;
+
+  /** Brings the keyring in line with the plan, oldest key first so the newest active one ends up signing. */
+  function apply(plan: RotationPlan, stored: Map<string, StoredSigningKey>): void {
+    const planned = new Set(plan.keys.map((k) => k.kid));
+    for (const kid of managed) {
+      if (!planned.has(kid) && keyring.get(kid)) keyring.remove(kid);
+      if (!planned.has(kid)) managed.delete(kid);
+    }
+    for (const { kid, state, notAfter } of plan.keys) {
+      const record = stored.get(kid)!;
+      if (!isAlgorithm(record.alg) || !keyring.algorithms.includes(record.alg)) continue;
+      const present = keyring.get(kid);
+      if (!present) {
+        try {
+          keyring.add({ kid, alg: record.alg, privateKey: privateJwkOf(record) }, { state, createdAt: record.createdAt, ...(notAfter ? { notAfter } : {}) });
+        } catch (err) {
+          options.onError?.(err); // one unreadable record must not stop the rest
+          continue;
+        }
+        managed.add(kid);
+        continue;
+      }
+      if (state === 'active' && (present.state !== 'active' || keyring.signingKey()?.kid !== kid)) keyring.promote(kid);
+      else if (state === 'retired' && (present.state !== 'retired' || present.notAfter?.getTime() !== notAfter?.getTime())) keyring.retire(kid, notAfter);
+    }
+  }
+
+  async function syncOnce(): Promise<void> {
+    const now = new Date();
+    let list = await call(() => keys.list());
+    const timeline = (l: StoredSigningKey[]) => l.map((k) => ({ kid: k.kid, activatesAt: activation(k) }));
+    let plan = planRotation(now.getTime(), timeline(list), timings, alg);
+    if (plan.create.length > 0) {
+      for (const { kid, activatesAt } of plan.create) await call(() => keys.insert(toStored(kid, activatesAt, now)));
+      // Read back: another instance may have won the insert, and its key is the one to use.
+      list = await call(() => keys.list());
+      plan = planRotation(now.getTime(), timeline(list), timings, alg);
+    }
+    const byKid = new Map(list.map((k) => [k.kid, k]));
+    for (const kid of plan.remove) await call(() => keys.remove(kid));
+    for (const { kid, state, notAfter } of plan.keys) {
+      const record = byKid.get(kid)!;
+      // The stored state is for people and tools reading the store; instances go by the times.
+      if (record.state !== state || (notAfter && record.notAfter?.getTime() !== notAfter.getTime())) {
+        await call(() => keys.update(kid, { state, ...(notAfter ? { notAfter } : {}), ...(state === 'retired' && !record.retiredAt ? { retiredAt: now } : {}) }));
+      }
+    }
+    apply(plan, byKid);
+    dueAt = Math.min(plan.nextChange ?? Infinity, now.getTime() + checkEvery);
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    clearTimeout(timer);
+    const delay = Math.max(0, Math.min(dueAt - Date.now(), 2 ** 31 - 1));
+    timer = setTimeout(() => { sync().catch((err) => options.onError?.(err)); }, delay);
+    timer.unref();
+  }
+
+  function sync(): Promise<void> {
+    if (closed) return Promise.resolve();
+    running ??= syncOnce()
+      .catch((err) => {
+        dueAt = Date.now() + Math.min(checkEvery, 5000); // try again soon, not in a tight loop
+        throw err;
+      })
+      .finally(() => { running = undefined; schedule(); });
+    return running;
+  }
+
+  const first = sync();
+  first.catch(() => undefined); // observed through ready() and the sign gate
+
+  // Signing waits for the first sync, and syncs first when an instant of the timeline has
+  // passed. A sync that fails while a key can still sign does not stop signing: that key is
+  // valid (published, not yet due to go), and the next sync will catch up.
+  keyring.setSignGate(() => {
+    if (closed || (Date.now() < dueAt && keyring.signingKey())) return undefined;
+    return sync().catch((err) => {
+      if (keyring.signingKey()) return;
+      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError('The signing keys could not be read from the store.', { cause: err });
+    });
+  });
+
+  return {
+    ready: () => first.catch(() => sync()),
+    sync,
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      keyring.setSignGate(undefined);
+    },
+  };
+}

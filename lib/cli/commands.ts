@@ -1,0 +1,12 @@
+import type { Command } from './command.js';
+import { deleteStaleTokensCommand } from './commands/delete-stale-tokens.js';
+import { tokenCommand } from './commands/token.js';
+
+/**
+ * Every command of koa-jwt-auth, in the order `--help` lists them. A new command is one file
+ * in lib/cli/commands/ exporting a Command, plus one line here.
+ */
+export const commands: readonly Command[] = [
+  tokenCommand,
+  deleteStaleTokensCommand,
+];

@@ -1,0 +1,31 @@
+import type { Context } from 'koa';
+import type { Authority } from '../authority/authority.js';
+import { CredentialsRequiredError } from '../errors.js';
+import { optionalString, readBody } from './body.js';
+import { callerToken } from './caller.js';
+import { clearTokenCookie } from './cookies.js';
+
+/**
+ * `POST /token/blacklist` (logout): revokes the token in the body, or else the caller's own
+ * token, with its whole refresh family → 201 `{ token_id }`. Holding a token is the right to
+ * revoke it (as in RFC 7009), so a body token needs no other credentials. Revocation is not
+ * checked first: repeating the call is 201 again. The cookie the revoked token came from is cleared.
+ */
+export function blacklistRoute(authority: Authority) {
+  const { config } = authority;
+  const extract = callerToken(config);
+  return async function blacklist(ctx: Context): Promise<void> {
+    const body = await readBody(ctx);
+    const given = optionalString(body, 'token');
+    const own = given === undefined ? extract(ctx) : undefined;
+    const token = given ?? own?.token;
+    if (token === undefined) throw new CredentialsRequiredError('Give the token to revoke, or authenticate with it.');
+    const verified = await authority.verifier.verifySignatureAndClaims(token);
+    const tokenId = await authority.revocation.revoke(verified);
+    if (own?.source === 'cookie') clearTokenCookie(ctx, config.cookie);
+    if (own?.source === 'impersonation-cookie') clearTokenCookie(ctx, config.impersonation.cookie);
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { token_id: tokenId };
+  };
+}

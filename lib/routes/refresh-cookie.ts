@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'koa';
+import type { IssueResult, ResolvedConfig, ResolvedCookie } from '../config/types.js';
+
+/** The name of the double-submit cookie that goes with a refresh cookie: `<name>_csrf`. */
+export const csrfCookieName = (refreshCookie: ResolvedCookie): string => `${refreshCookie.name}_csrf`;
+
+/** The path of the request as the browser sent it (koa-mount and nested routers keep originalUrl whole). */
+const requestPath = (ctx: Context): string => {
+  const path = (ctx.originalUrl || ctx.url).split('?')[0]!;
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+};
+
+/**
+ * The refresh cookie's Path: the configured one, or else the refresh route's own path as the
+ * browser sees it, so that the long-lived token is sent to that one route and no other.
+ * `fromPath`/`toPath`: the route answering now and the refresh route, relative to the router;
+ * the mount prefix is what precedes `fromPath` in the request path.
+ *
+ * @example
+ * ```ts
+ * refreshCookiePath(ctx, config, '/token', '/token/refresh'); // '/auth/token/refresh' for POST /auth/token
+ * ```
+ */
+export function refreshCookiePath(ctx: Context, config: ResolvedConfig, fromPath: string, toPath: string): string {
+  const cookie = config.refresh.cookie;
+  if (!cookie || !config.refresh.cookieOnRoutePath) return cookie ? cookie.path : '/';
+  const path = requestPath(ctx);
+  const from = fromPath.length > 1 && fromPath.endsWith('/') ? fromPath.slice(0, -1) : fromPath;
+  // A path we cannot line up with the route table (a parameterised mount): '/' is safe, only wider.
+  if (!path.endsWith(from)) return '/';
+  return `${path.slice(0, path.length - from.length)}${toPath}` || '/';
+}
+
+/**
+ * Puts a pair's refresh token into the HttpOnly refresh cookie (when `refresh.cookie` is set)
+ * with its double-submit CSRF cookie, and returns the result the JSON body is built from: with
+ * a refresh cookie the refresh token is not in the body, so that script never holds it.
+ * `csrf`: keep the value the client already has (refresh); a new one is drawn at login.
+ *
+ * @example
+ * ```ts
+ * const forBody = deliverRefresh(ctx, config, result, '/auth/token/refresh');
+ * ctx.body = tokenBody(config, forBody, ctx);
+ * ```
+ */
+export function deliverRefresh(ctx: Context, config: ResolvedConfig, result: IssueResult, path: string, csrf?: string): IssueResult {
+  const cookie = config.refresh.cookie;
+  if (!cookie || result.refresh === undefined || !result.refreshPayload) return result;
+  const expires = new Date(result.refreshPayload.exp * 1000);
+  const common = { secure: cookie.secure, sameSite: cookie.sameSite, ...(cookie.domain ? { domain: cookie.domain } : {}), expires, overwrite: true };
+  ctx.cookies.set(cookie.name, result.refresh, { ...common, httpOnly: cookie.httpOnly, path });
+  // Readable by the page's script (path '/', not HttpOnly): it echoes the value in the CSRF header.
+  ctx.cookies.set(csrfCookieName(cookie), csrf ?? randomBytes(32).toString('base64url'), { ...common, httpOnly: false, path: '/' });
+  const { refresh: _refresh, refreshPayload: _payload, ...rest } = result;
+  return rest;
+}
+
+/** Clears the refresh cookie and its CSRF cookie (a refresh token that can no longer refresh). */
+export function clearRefreshCookies(ctx: Context, config: ResolvedConfig, path: string): void {
+  const cookie = config.refresh.cookie;
+  if (!cookie) return;
+  const domain = cookie.domain ? { domain: cookie.domain } : {};
+  ctx.cookies.set(cookie.name, null, { path, ...domain, overwrite: true });
+  ctx.cookies.set(csrfCookieName(cookie), null, { path: '/', ...domain, overwrite: true });
+}

@@ -1,0 +1,44 @@
+import type { Context } from 'koa';
+import type { Authority } from '../authority/authority.js';
+import { TokenError } from '../errors.js';
+import { optionalString, readBody, requireStrings } from './body.js';
+import { setTokenCookie } from './cookies.js';
+import { checkCsrf } from './csrf.js';
+import { clearRefreshCookies, csrfCookieName, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
+import { tokenBody } from './respond.js';
+
+/**
+ * `POST /token/refresh` in pair mode: `{ refresh }` from the body, or the refresh cookie (then
+ * with the CSRF check) → 201 `{ token }` + the rotated refresh token (body, or cookie).
+ * `routePath`: the refresh route's path relative to the router (for the cookie's Path).
+ */
+export function pairRefreshRoute(authority: Authority, routePath: string) {
+  const { config } = authority;
+  const cookie = config.refresh.cookie;
+  return async function refreshPair(ctx: Context): Promise<void> {
+    const body = await readBody(ctx);
+    // The body wins: a token the client sends itself is not an ambient credential, CSRF cannot forge it.
+    let token = optionalString(body, 'refresh');
+    const fromCookie = token === undefined && cookie ? ctx.cookies.get(cookie.name) : undefined;
+    if (fromCookie) {
+      checkCsrf(ctx, config);
+      token = fromCookie;
+    }
+    if (token === undefined) token = requireStrings(body, ['refresh']).refresh;
+    const path = refreshCookiePath(ctx, config, routePath, routePath);
+    let result;
+    try {
+      result = await authority.refresh(token, ctx);
+    } catch (err) {
+      // A cookie that can never refresh again is dropped, so the app sees "logged out" at once.
+      if (fromCookie && err instanceof TokenError) clearRefreshCookies(ctx, config, path);
+      throw err;
+    }
+    setTokenCookie(ctx, config.cookie, result.token, result.payload.exp);
+    const csrf = cookie ? ctx.cookies.get(csrfCookieName(cookie)) : undefined;
+    const forBody = deliverRefresh(ctx, config, result, path, csrf);
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = tokenBody(config, forBody, ctx);
+  };
+}

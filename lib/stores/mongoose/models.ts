@@ -1,0 +1,112 @@
+import { type Connection, type Model, Schema } from 'mongoose';
+
+// The Mongoose models of mongooseStore. Collections carry a `koajwt_` prefix so that they
+// never collide with an application's own collections on the same connection.
+
+export interface BlacklistedTokenDoc {
+  tokenId: string;
+  token?: string;
+  user?: string;
+  expiresAt: Date;
+  blacklistedAt: Date;
+}
+
+export interface UserSecretDoc {
+  user: string;
+  secret: string;
+  rotatedAt: Date;
+}
+
+export interface RefreshTokenDoc {
+  jti: string;
+  family: string;
+  user: string;
+  expiresAt: Date;
+  consumedAt: Date | null;
+  /** Set on every token of a family when the family is revoked (reuse detection, logout). */
+  revokedAt: Date | null;
+}
+
+export interface SigningKeyDoc {
+  kid: string;
+  alg: string;
+  state: 'next' | 'active' | 'retired';
+  privateJwk: Record<string, unknown> | string;
+  createdAt: Date;
+  activatesAt?: Date;
+  retiredAt?: Date;
+  notAfter?: Date;
+}
+
+// strict: unknown fields are dropped; strictQuery: unknown fields in a filter are dropped too.
+const options = { strict: true, strictQuery: true, versionKey: false } as const;
+
+export const blacklistedTokenSchema = new Schema<BlacklistedTokenDoc>({
+  tokenId: { type: String, required: true, unique: true },
+  token: { type: String },
+  user: { type: String, index: true },
+  // TTL index: MongoDB deletes an entry once the family it revokes can have no valid token left.
+  expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+  blacklistedAt: { type: Date, required: true },
+}, { ...options, collection: 'koajwt_blacklisted_tokens' });
+
+export const userSecretSchema = new Schema<UserSecretDoc>({
+  user: { type: String, required: true, unique: true },
+  secret: { type: String, required: true },
+  rotatedAt: { type: Date, required: true },
+}, { ...options, collection: 'koajwt_user_secrets' });
+
+export const refreshTokenSchema = new Schema<RefreshTokenDoc>({
+  jti: { type: String, required: true, unique: true },
+  family: { type: String, required: true, index: true },
+  user: { type: String, required: true },
+  expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+  consumedAt: { type: Date, default: null },
+  revokedAt: { type: Date, default: null },
+}, { ...options, collection: 'koajwt_refresh_tokens' });
+
+export const signingKeySchema = new Schema<SigningKeyDoc>({
+  kid: { type: String, required: true, unique: true },
+  alg: { type: String, required: true },
+  state: { type: String, required: true, enum: ['next', 'active', 'retired'] },
+  // A private JWK, or an encrypted envelope of it (a string).
+  privateJwk: { type: Schema.Types.Mixed, required: true },
+  createdAt: { type: Date, required: true },
+  activatesAt: { type: Date },
+  retiredAt: { type: Date },
+  notAfter: { type: Date },
+}, { ...options, collection: 'koajwt_signing_keys' });
+
+export interface StoreModels {
+  BlacklistedToken: Model<BlacklistedTokenDoc>;
+  UserSecret: Model<UserSecretDoc>;
+  RefreshToken: Model<RefreshTokenDoc>;
+  SigningKey: Model<SigningKeyDoc>;
+}
+
+/** Model names on the connection, prefixed like the collections. */
+export const MODEL_NAMES = {
+  BlacklistedToken: 'KoaJwtBlacklistedToken',
+  UserSecret: 'KoaJwtUserSecret',
+  RefreshToken: 'KoaJwtRefreshToken',
+  SigningKey: 'KoaJwtSigningKey',
+} as const;
+
+/**
+ * The store's models on `connection`, registered once per connection.
+ *
+ * @example
+ * ```ts
+ * const { BlacklistedToken } = storeModels(mongoose.connection);
+ * await BlacklistedToken.syncIndexes();
+ * ```
+ */
+export function storeModels(connection: Connection): StoreModels {
+  const get = <T>(name: string, schema: Schema<T>): Model<T> => (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+  return {
+    BlacklistedToken: get(MODEL_NAMES.BlacklistedToken, blacklistedTokenSchema),
+    UserSecret: get(MODEL_NAMES.UserSecret, userSecretSchema),
+    RefreshToken: get(MODEL_NAMES.RefreshToken, refreshTokenSchema),
+    SigningKey: get(MODEL_NAMES.SigningKey, signingKeySchema),
+  };
+}

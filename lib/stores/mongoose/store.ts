@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import type { ConsumeResult, Store, StoredSigningKey } from '../store.js';
+import { byFamily, byJti, byKid, byTokenId, byTokenIds, byUser, consumableJti, expiredBefore, expiringAfter, revokedFamily, str } from './filters.js';
+import { type SigningKeyDoc, storeModels } from './models.js';
+
+const newSecret = () => randomBytes(32).toString('base64url');
+
+const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown })?.code === 11000;
+
+/** Runs an upsert again once when two concurrent upserts race on a unique index (E11000). */
+async function upsert<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return call();
+  }
+}
+
+const SIGNING_KEY_FIELDS = ['alg', 'state', 'privateJwk', 'createdAt', 'activatesAt', 'retiredAt', 'notAfter'] as const;
+
+function toStoredKey(doc: SigningKeyDoc): StoredSigningKey {
+  return {
+    kid: doc.kid, alg: doc.alg, state: doc.state, privateJwk: doc.privateJwk, createdAt: doc.createdAt,
+    ...(doc.activatesAt ? { activatesAt: doc.activatesAt } : {}),
+    ...(doc.retiredAt ? { retiredAt: doc.retiredAt } : {}),
+    ...(doc.notAfter ? { notAfter: doc.notAfter } : {}),
+  };
+}
+
+/**
+ * A Store on MongoDB through Mongoose, shared by every instance of a service. Entries expire
+ * through TTL indexes; revoking writes are acknowledged before they resolve; consuming a
+ * refresh token is one atomic findOneAndUpdate. `timeout` (ms, default 2000) bounds every
+ * call: past it the request answers 503 with Retry-After.
+ *
+ * @example
+ * ```ts
+ * const connection = await mongoose.createConnection(process.env.MONGODB_URI!).asPromise();
+ * const auth = koaJwt({ ..., store: mongooseStore(connection, { timeout: 1500 }) });
+ * ```
+ */
+export function mongooseStore(connection: Connection, options: { timeout?: number } = {}): Store {
+  const { BlacklistedToken, UserSecret, RefreshToken, SigningKey } = storeModels(connection);
+
+  return {
+    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    blacklist: {
+      async add(entry) {
+        const tokenId = str(entry.tokenId, 'tokenId');
+        await upsert(() => BlacklistedToken.updateOne(byTokenId(tokenId), {
+          $setOnInsert: {
+            tokenId,
+            blacklistedAt: entry.blacklistedAt,
+            ...(entry.token !== undefined ? { token: str(entry.token, 'token') } : {}),
+            ...(entry.user !== undefined ? { user: str(entry.user, 'user') } : {}),
+          },
+          // $max: a repeat never shortens an entry, whatever order the writes land in.
+          $max: { expiresAt: new Date(entry.expiresAt) },
+        }, { upsert: true }).exec());
+      },
+      async isBlacklisted(tokenIds) {
+        if (tokenIds.length === 0) return false;
+        return (await BlacklistedToken.exists(byTokenIds(tokenIds)).exec()) !== null;
+      },
+      async deleteStale(now) {
+        return (await BlacklistedToken.deleteMany(expiredBefore(now)).exec()).deletedCount ?? 0;
+      },
+      async listSince(since) {
+        const docs = await BlacklistedToken.find(expiringAfter(since), { tokenId: 1, _id: 0 }).lean().exec();
+        return docs.map((d) => d.tokenId);
+      },
+    },
+    refreshTokens: {
+      async save(record) {
+        const family = str(record.family, 'family');
+        // A token saved into a family revoked meanwhile is born revoked.
+        const revoked = await RefreshToken.exists(revokedFamily(family)).exec();
+        await RefreshToken.replaceOne(byJti(record.jti), {
+          jti: record.jti, family, user: str(record.user, 'user'), expiresAt: new Date(record.expiresAt),
+          consumedAt: record.consumedAt ?? null, revokedAt: revoked ? new Date() : null,
+        }, { upsert: true }).exec();
+      },
+      async consume(jti, now): Promise<ConsumeResult> {
+        // The condition and the write are one operation: of concurrent calls, one matches.
+        const won = await RefreshToken.findOneAndUpdate(consumableJti(jti), { $set: { consumedAt: new Date(now) } }, { new: false, projection: { _id: 1 } }).lean().exec();
+        if (won) return 'consumed';
+        const doc = await RefreshToken.findOne(byJti(jti), { revokedAt: 1, consumedAt: 1 }).lean().exec();
+        if (!doc) return 'unknown';
+        return doc.revokedAt ? 'revoked' : 'reused';
+      },
+      async revokeFamily(family, now) {
+        await RefreshToken.updateMany({ ...byFamily(family), revokedAt: null }, { $set: { revokedAt: new Date(now) } }).exec();
+      },
+      async isFamilyRevoked(family) {
+        return (await RefreshToken.exists(revokedFamily(family)).exec()) !== null;
+      },
+    },
+    userSecrets: {
+      async get(user) {
+        const id = str(user, 'user');
+        // One atomic upsert: concurrent first calls agree on one secret.
+        const doc = await upsert(() => UserSecret.findOneAndUpdate(byUser(id), { $setOnInsert: { user: id, secret: newSecret(), rotatedAt: new Date() } }, { upsert: true, new: true }).lean().exec());
+        return doc!.secret;
+      },
+      async rotate(user) {
+        const id = str(user, 'user');
+        const secret = newSecret();
+        await upsert(() => UserSecret.updateOne(byUser(id), { $set: { secret, rotatedAt: new Date() }, $setOnInsert: { user: id } }, { upsert: true }).exec());
+        return secret;
+      },
+    },
+    signingKeys: {
+      async list() {
+        const docs = await SigningKey.find({}).sort({ createdAt: 1 }).lean().exec();
+        return docs.map((d) => toStoredKey(d as SigningKeyDoc));
+      },
+      async insert(key) {
+        try {
+          await SigningKey.create([{ ...toStoredKey(key), kid: str(key.kid, 'kid') }]);
+          return true;
+        } catch (err) {
+          if (isDuplicateKey(err)) return false;
+          throw err;
+        }
+      },
+      async update(kid, fields) {
+        const set: Record<string, unknown> = {};
+        for (const name of SIGNING_KEY_FIELDS) if (fields[name] !== undefined) set[name] = fields[name];
+        if (Object.keys(set).length > 0) await SigningKey.updateOne(byKid(kid), { $set: set }).exec();
+      },
+      async remove(kid) {
+        await SigningKey.deleteOne(byKid(kid)).exec();
+      },
+    },
+  };
+}

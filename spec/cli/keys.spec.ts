@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { jwksCommand } from '../../lib/cli/jwks.js';
+import { type CliIo, keysCommand } from '../../lib/cli/keys.js';
+import { readManifest } from '../../lib/keyring/dir.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { testUsers } from '../helpers/app.js';
+import { decode } from '../helpers/tokens.js';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('koa-jwt-auth keys', () => {
+  let dir: string;
+  const run = async (...argv: string[]) => {
+    const io = capture();
+    const code = await keysCommand([...argv, '--dir', dir], io);
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+  };
+  const states = () => Object.fromEntries(readManifest(dir).keys.map((k) => [k.kid, k.state]));
+
+  beforeEach(() => { dir = join(mkdtempSync(join(tmpdir(), 'koa-jwt-auth-cli-')), 'keys'); });
+  afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
+
+  it('generate writes a private key readable by its owner only and adds it to the manifest', async () => {
+    const { code, out } = await run('generate', '--alg', 'ES256', '--kid', 'k1');
+    expect(code).to.equal(0);
+    expect(out).to.equal('k1');
+    expect(readFileSync(join(dir, 'k1.pem'), 'utf8')).to.match(/^-----BEGIN PRIVATE KEY-----/);
+    expect(statSync(join(dir, 'k1.pem')).mode & 0o077).to.equal(0);
+    expect(readManifest(dir).keys[0]).to.include({ kid: 'k1', alg: 'ES256', state: 'active', file: 'k1.pem' });
+  });
+
+  it('generate makes the first key active and later ones next, at the end', async () => {
+    await run('generate', '--alg', 'EdDSA', '--kid', 'one');
+    await run('generate', '--alg', 'EdDSA', '--kid', 'two', '--format', 'jwk');
+    expect(readManifest(dir).keys.map((k) => [k.kid, k.state])).to.deep.equal([['one', 'active'], ['two', 'next']]);
+    expect(JSON.parse(readFileSync(join(dir, 'two.json'), 'utf8'))).to.include({ kty: 'OKP', alg: 'EdDSA' });
+  });
+
+  it('generate derives a kid when none is given, and refuses a duplicate or unsafe one', async () => {
+    const { out } = await run('generate', '--alg', 'ES256');
+    expect(out).to.match(/^\d{4}-\d{2}-\d{2}-[A-Za-z0-9_-]{8}$/);
+    expect((await run('generate', '--alg', 'ES256', '--kid', out)).code).to.equal(1);
+    expect((await run('generate', '--alg', 'ES256', '--kid', '../evil')).code).to.equal(2);
+    expect((await run('generate', '--alg', 'none')).code).to.equal(2);
+  });
+
+  it('promote moves the key first and retires the previous signer; retire retires', async () => {
+    await run('generate', '--alg', 'ES256', '--kid', 'old');
+    await run('generate', '--alg', 'ES256', '--kid', 'new');
+    expect((await run('promote', 'new')).code).to.equal(0);
+    expect(readManifest(dir).keys.map((k) => k.kid)).to.deep.equal(['new', 'old']);
+    expect(states()).to.deep.equal({ new: 'active', old: 'retired' });
+    expect((await run('retire', 'new')).code).to.equal(0);
+    expect(states()).to.deep.equal({ new: 'retired', old: 'retired' });
+    expect((await run('promote', 'nope')).code).to.equal(1);
+  });
+
+  it('list prints every key in manifest order', async () => {
+    await run('generate', '--alg', 'ES256', '--kid', 'a');
+    await run('generate', '--alg', 'ES256', '--kid', 'b');
+    const { out } = await run('list');
+    const lines = out.split('\n');
+    expect(lines[0]).to.match(/^KID\s+ALG\s+STATE\s+CREATED\s+FILE$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3))).to.deep.equal([['a', 'ES256', 'active'], ['b', 'ES256', 'next']]);
+  });
+
+  it('the directory it writes is what keys.dir loads: the promoted key signs', async () => {
+    await run('generate', '--alg', 'ES256', '--kid', 'old');
+    await run('generate', '--alg', 'ES256', '--kid', 'new');
+    await run('promote', 'new');
+    const auth = koaJwt({ keys: { algorithm: 'ES256', dir }, users: testUsers() });
+    expect(decode((await auth.issue({ id: '1', username: 'alice' })).token).header.kid).to.equal('new');
+    expect(auth.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['new', 'old']);
+    await auth.close();
+  });
+
+  it('--help prints the usage and exits 0; an unknown command exits 2', async () => {
+    expect((await run('--help')).out).to.match(/^Usage: koa-jwt-auth keys/);
+    expect((await run('frobnicate')).code).to.equal(2);
+  });
+});
+
+describe('koa-jwt-auth jwks', () => {
+  let tmp: string;
+  beforeEach(() => { tmp = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-jwks-')); });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints the JWKS a JSON config would publish (public members only)', async () => {
+    const dir = join(tmp, 'keys');
+    await keysCommand(['generate', '--alg', 'ES256', '--kid', 'a', '--dir', dir], capture());
+    await keysCommand(['generate', '--alg', 'ES256', '--kid', 'b', '--dir', dir], capture());
+    writeFileSync(join(tmp, 'auth.json'), JSON.stringify({ keys: { algorithm: 'ES256', dir } }));
+    const io = capture();
+    expect(await jwksCommand(['--config', join(tmp, 'auth.json')], io)).to.equal(0);
+    const jwks = JSON.parse(io.stdout.join('\n'));
+    expect(jwks.keys.map((k: { kid: string }) => k.kid)).to.deep.equal(['a', 'b']);
+    expect(jwks.keys[0]).to.have.keys(['kty', 'kid', 'use', 'alg', 'crv', 'x', 'y']);
+  });
+
+  it('prints the managed key of a rotation config from a module', async () => {
+    writeFileSync(join(tmp, 'auth.mjs'), "export default { keys: { rotation: { algorithm: 'EdDSA', every: '30d' } } };\n");
+    const io = capture();
+    expect(await jwksCommand(['--config', join(tmp, 'auth.mjs')], io)).to.equal(0);
+    expect(JSON.parse(io.stdout.join('\n')).keys[0]).to.include({ kty: 'OKP', alg: 'EdDSA', use: 'sig' });
+  });
+
+  it('reports a wrong config with its path and exits 1', async () => {
+    writeFileSync(join(tmp, 'bad.json'), JSON.stringify({ keys: { secret: 'short' } }));
+    const io = capture();
+    expect(await jwksCommand(['--config', join(tmp, 'bad.json')], io)).to.equal(1);
+    expect(io.stderr.join('\n')).to.match(/keys\.secret/);
+  });
+
+  it('needs --config', async () => {
+    expect(await jwksCommand([], capture())).to.equal(2);
+  });
+});

@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import { parseDuration } from '../../lib/config/duration.js';
+import { ConfigError } from '../../lib/errors.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { testConfig } from '../helpers/app.js';
+
+describe('durations', () => {
+  const cases: Array<[number | string, number]> = [
+    [30, 30], ['30', 30], [' 45 ', 45], ['5m', 300], ['7d', 604_800], ['1h', 3600], ['1500ms', 1.5], [0, 0],
+  ];
+  for (const [input, seconds] of cases) {
+    it(`reads ${JSON.stringify(input)} as ${seconds} s`, () => {
+      expect(parseDuration(input, 'x')).to.equal(seconds);
+    });
+  }
+
+  it('reads a bare number string as seconds, not milliseconds', () => {
+    expect(parseDuration('30', 'x')).to.equal(30);
+  });
+
+  it('names the path in its error', () => {
+    expect(() => parseDuration('a while', 'token.leeway')).to.throw(ConfigError, /^token\.leeway: /);
+  });
+
+  it('applies to token.expiresIn, token.leeway and refresh.expiresIn', () => {
+    const auth = koaJwt(testConfig({ token: { expiresIn: '30', leeway: '1m' }, refresh: { expiresIn: '7d' } }));
+    expect(auth.config.token.expiresIn).to.equal(30);
+    expect(auth.config.token.leeway).to.equal(60);
+    expect(auth.config.refresh.expiresIn).to.equal(604_800);
+  });
+
+  it('defaults to 5 minutes for tokens and 7 days for refresh', () => {
+    const auth = koaJwt(testConfig());
+    expect(auth.config.token.expiresIn).to.equal(300);
+    expect(auth.config.refresh.expiresIn).to.equal(604_800);
+    expect(auth.config.token.leeway).to.equal(0);
+  });
+});

@@ -1,0 +1,41 @@
+import { expect } from 'chai';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { testConfig } from '../helpers/app.js';
+
+describe('resolved config', () => {
+  const config = () => koaJwt(testConfig({ token: { audience: ['a', 'b'] }, cookie: 'jwt' })).config;
+
+  it('is frozen, section by section', () => {
+    const resolved = config();
+    expect(Object.isFrozen(resolved)).to.equal(true);
+    for (const section of ['keys', 'token', 'refresh', 'header', 'cookie', 'blacklist', 'jwks'] as const) {
+      expect(Object.isFrozen(resolved[section]), section).to.equal(true);
+    }
+    expect(Object.isFrozen(resolved.token.audience)).to.equal(true);
+    expect(Object.isFrozen(resolved.keys.algorithms)).to.equal(true);
+  });
+
+  it('cannot be changed after start-up', () => {
+    const resolved = config() as unknown as { token: { expiresIn: number } };
+    expect(() => { resolved.token.expiresIn = 1e9; }).to.throw(TypeError);
+    expect(resolved.token.expiresIn).to.equal(300);
+  });
+
+  it('does not share state with the input object', () => {
+    const input = testConfig({ token: { expiresIn: 60 } });
+    const auth = koaJwt(input);
+    input.token!.expiresIn = 9999;
+    expect(auth.config.token.expiresIn).to.equal(60);
+  });
+
+  it('applies the documented defaults', () => {
+    const resolved = config();
+    expect(resolved.keys.algorithms).to.deep.equal(['HS256']);
+    expect(resolved.keys.insistOnKid).to.equal(false);
+    expect(resolved.token).to.deep.include({ tokenId: 'include', includeUserId: true, verifyExpiration: true, maxLength: 8192 });
+    expect(resolved.refresh).to.deep.include({ allow: true, pair: false });
+    expect(resolved.header.prefix).to.equal('Bearer');
+    expect(resolved.jwks.maxAge).to.equal(600);
+    expect(resolved.userLookup).to.equal('provider');
+  });
+});

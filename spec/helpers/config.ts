@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import type { KoaJwtConfig } from '../../lib/config/types.js';
+import { ConfigError } from '../../lib/errors.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+
+/**
+ * Runs koaJwt(config), expects it to throw exactly one ConfigError, and returns it.
+ *
+ * @example
+ * ```ts
+ * expect(configErrorOf({ keys: { secret: 'short' } }).path).to.equal('keys.secret');
+ * ```
+ */
+export function configErrorOf(config: unknown): ConfigError {
+  let thrown: unknown;
+  try {
+    const auth = koaJwt(config as KoaJwtConfig);
+    void auth.close();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, 'koaJwt() should have thrown').to.be.instanceOf(ConfigError);
+  const error = thrown as ConfigError;
+  expect(error.code).to.equal('config_invalid');
+  expect(error.message.startsWith(`${error.path}: `), 'the message starts with the path').to.equal(true);
+  return error;
+}

@@ -1,0 +1,105 @@
+import type { KeyObject } from 'node:crypto';
+import { expect } from 'chai';
+import Koa from 'koa';
+import sinon from 'sinon';
+import supertest from 'supertest';
+import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import { testUsers } from '../helpers/app.js';
+import { type Listening, listen } from '../helpers/listen.js';
+import { decode, handSign } from '../helpers/tokens.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const EVERY = 30 * DAY;
+const START = 20_100 * EVERY + 5 * DAY;
+const SLOT_END = 20_101 * EVERY;
+
+describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (two loopback ports)', () => {
+  // Only Date is simulated: the HTTP servers and jwks-rsa keep real timers and sockets.
+  let clock: sinon.SinonFakeTimers;
+  let issuer: KoaJwt;
+  let verifier: KoaJwt;
+  let issuerServer: Listening;
+  let verifierServer: Listening;
+  let jwksRequests = 0;
+
+  beforeEach(async () => {
+    clock = sinon.useFakeTimers({ now: START, toFake: ['Date'] });
+    issuer = koaJwt({
+      keys: { rotation: { algorithm: 'ES256', every: '30d', publishAhead: '1d', checkEvery: '1h' } },
+      token: { expiresIn: '10m' },
+      refresh: { expiresIn: '7d' },
+      jwks: { maxAge: 600 },
+      users: testUsers(),
+      store: memoryStore(),
+    });
+    await issuer.ready();
+    const issuerApp = new Koa();
+    issuerApp.use(async (ctx, next) => { if (ctx.path.endsWith('jwks.json')) jwksRequests++; await next(); });
+    issuerApp.use(issuer.jwks());
+    issuerServer = await listen(issuerApp.callback());
+
+    verifier = koaJwt({ keys: { algorithm: 'ES256', jwksUri: `${issuerServer.origin}/.well-known/jwks.json`, jwksCacheMaxAge: 600 }, token: { maxLifetime: '10m' } });
+    const verifierApp = new Koa();
+    verifierApp.silent = true;
+    verifierApp.use(verifier);
+    verifierApp.use((ctx) => { ctx.body = { user: (ctx.state as { user?: unknown }).user }; });
+    verifierServer = await listen(verifierApp.callback());
+  });
+  afterEach(async () => {
+    await verifierServer.close();
+    await issuerServer.close();
+    await verifier.close();
+    await issuer.close();
+    clock.restore();
+  });
+
+  const issue = async () => (await issuer.issue({ id: '1', username: 'alice' })).token;
+  const kidOf = (token: string) => decode(token).header.kid as string;
+  const onVerifier = (token: string) => supertest(verifierServer.origin).get('/').set('Authorization', `Bearer ${token}`);
+  const advance = (ms: number) => clock.tick(ms);
+
+  it('keeps verifying through next → active → retired → removed, and refuses the removed key', async () => {
+    const first = await issue();
+    const k0 = kidOf(first);
+    await onVerifier(first).expect(200);
+
+    // publishAhead before the slot ends: k1 is published as next; tokens still come from k0.
+    advance(SLOT_END - DAY - START + HOUR);
+    const beforeSwitch = await issue();
+    expect(kidOf(beforeSwitch)).to.equal(k0);
+    const k1 = issuer.keyring.list().find((k) => k.state === 'next')!.kid;
+    await onVerifier(beforeSwitch).expect(200);
+
+    // Just before the switch: a k0 token that lives on after it.
+    advance(SLOT_END - Date.now() - MINUTE);
+    const lastOfK0 = await issue();
+    expect(kidOf(lastOfK0)).to.equal(k0);
+
+    // The switch: k1 signs, k0 is retired and still published; both verify on the verifier.
+    advance(2 * MINUTE);
+    const firstOfK1 = await issue();
+    expect(kidOf(firstOfK1)).to.equal(k1);
+    expect(issuer.keyring.get(k0)!.state).to.equal('retired');
+    await onVerifier(firstOfK1).expect(200);
+    await onVerifier(lastOfK0).expect(200);
+
+    // A token of k0 minted (by anyone holding k0) after it was removed must be refused.
+    const k0Private: KeyObject = issuer.keyring.get(k0)!.signingKey!;
+    advance(7 * DAY + 600_000 + HOUR);
+    const later = await issue(); // the issuer syncs before signing: k0 is removed now
+    expect(issuer.keyring.get(k0)).to.equal(undefined);
+    expect(issuer.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal([k1]);
+    await onVerifier(later).expect(200);
+
+    advance(600_000 + 1000); // the verifier's JWKS cache (jwksCacheMaxAge) runs out
+    const at = Math.floor(Date.now() / 1000);
+    const forged = handSign({ user_id: '1', username: 'alice', iat: at, exp: at + 300 }, { key: k0Private, alg: 'ES256', header: { kid: k0 } });
+    const res = await onVerifier(forged).expect(401);
+    expect(res.body.error).to.equal('token_invalid');
+    await onVerifier(await issue()).expect(200);
+    expect(jwksRequests).to.be.at.most(8); // every fetch above was a cache expiry or one refetch for a new kid
+  });
+});
