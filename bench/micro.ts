@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { bench, do_not_optimize, run } from 'mitata';
 import { BENCH_ALGS, type BenchAlg, type Fixture, makeAuth, tokenOf } from './setup.js';
 
-/** One measured line: mean time per call in nanoseconds. */
+/** One measured line: median time per call in nanoseconds (the median resists the noise of a shared machine). */
 export interface MicroRow {
   alg: BenchAlg | 'revocation';
   name: string;
@@ -90,7 +90,7 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
   for (const b of result.benchmarks) {
     for (const r of b.runs) {
       const meta = names.get(r.name);
-      if (meta && r.stats) rows.push({ ...meta, ns: r.stats.avg });
+      if (meta && r.stats) rows.push({ ...meta, ns: r.stats.p50 });
     }
   }
   return { rows };

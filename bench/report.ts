@@ -48,7 +48,7 @@ function microSection(micro: MicroResult, markdown: boolean, targets: Target[]):
   const cached = rev.find((r) => r.name.includes('blacklist.cache'))?.ns;
   if (base && store) targets.push({ what: 'revocation check, memory store, not revoked < 0.5 µs', measured: fmtNs(store - base), ok: store - base < 500 });
   if (base && cached) targets.push({ what: 'revocation check, blacklist.cache, not revoked < 0.5 µs', measured: fmtNs(cached - base), ok: cached - base < 500 });
-  return table(['alg', 'verifier', 'time/op', 'ops/s', '× floor'], rows, markdown);
+  return table(['alg', 'verifier', 'median time/op', 'ops/s', '× floor'], rows, markdown);
 }
 
 function httpSection(http: HttpResult, markdown: boolean, targets: Target[]): string {

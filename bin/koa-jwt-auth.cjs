@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS entry point: it runs before any loader. */
 // The koa-jwt-auth command. Runs the built CLI (dist/cjs/cli/main.js) when the package is
 // built; in a checkout without a build, runs lib/cli/main.ts through tsx.
 const { existsSync } = require('node:fs');

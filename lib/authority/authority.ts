@@ -56,7 +56,8 @@ export function createAuthority(config: ResolvedConfig): Authority {
   const userSecrets = createUserSecrets(config);
   const revocation = createRevocation(config);
   const issuer = createIssuer(config, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
-  const verifier = createVerifier(config, { postChecks: [revocation.check], ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
+  // A per-user-secret token stays cached at most blacklist.cacheSeconds: the bound on seeing a rotation made elsewhere.
+  const verifier = createVerifier(config, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
   // A rotated secret ends that user's cached verifications on this instance at once.
   userSecrets?.onRotate((userId) => verifier.cache?.dropUser(userId));
   const users = config.users;

@@ -5,6 +5,7 @@ import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
 import { userIdOf } from '../tokens/issuer.js';
 import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
+import { createRevocationCache } from './revocation-cache.js';
 
 /** What to revoke: a verified token (the string is known), or a payload the application trusts. */
 export type RevocationTarget = Pick<VerifiedToken, 'token' | 'payload'> | { token?: undefined; payload: JwtPayload };
@@ -16,8 +17,12 @@ export interface Revocation {
   revoke(target: RevocationTarget): Promise<string>;
 }
 
-/** `sha256:<hex>`: the id of a token that has no jti (only where `tokenId` is `off` or `include`). */
-export const tokenHashId = (token: string): string => `sha256:${createHash('sha256').update(token).digest('hex')}`;
+/**
+ * `sha256:<hex>` of the signing input (header.payload): the id of a token that has no jti (only
+ * where `tokenId` is `off` or `include`). The signature is left out: an ES256 signature (r, s)
+ * has a twin (r, n − s) that verifies too, and hashing it would let that twin of a revoked token through.
+ */
+export const tokenHashId = (token: string): string => `sha256:${createHash('sha256').update(token.slice(0, token.lastIndexOf('.'))).digest('hex')}`;
 
 /**
  * Revocation keyed on `jti` and the family id (`orig_jti ?? jti`), never on the token string
@@ -44,9 +49,18 @@ export function createRevocation(config: ResolvedConfig): Revocation {
     return ids;
   }
 
-  const check: PostCheck = async ({ token, payload }) => {
+  // blacklist.cache: a Set lookup instead of a store round trip (revocation-cache.ts: how stale it may be).
+  const cache = createRevocationCache(config);
+
+  const check: PostCheck = ({ token, payload }) => {
     const ids = idsOf(token, payload);
     if (ids.length === 0) return;
+    const known = cache?.has(ids);
+    if (known === true) throw new TokenRevokedError();
+    return known === false ? undefined : checkStore(ids);
+  };
+
+  async function checkStore(ids: string[]): Promise<void> {
     let revoked: boolean;
     try {
       revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids));
@@ -56,7 +70,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
       throw err;
     }
     if (revoked) throw new TokenRevokedError();
-  };
+  }
 
   /**
    * The latest `exp` any token of the family can carry: a refresh just before the family ends
@@ -89,6 +103,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
       });
       if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at);
     });
+    cache?.add(tokenId);
     if (blacklist.deleteStale) {
       // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
       await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(at)).catch(() => undefined);

@@ -10,8 +10,9 @@ import type { VerifiedToken } from './verifier.js';
  * - its time: exp (and nbf) are checked again on every hit with the same claim rules;
  * - its key: any keyring change that retires or removes a key empties the cache;
  * - its user's secret: `dropUser` (per-user secrets rotated on this instance) drops them, and a
- *   token verified with a per-user key stays at most `userKeyMaxAge` seconds, which bounds a
- *   rotation made elsewhere (another instance, or a `userSecrets` function);
+ *   token verified with a per-user key is set with a `maxAge` (the verifier's
+ *   overrideCacheSeconds), which bounds a rotation made elsewhere (another instance, or a
+ *   `userSecrets` function);
  * - the bound: least recently used entries go first beyond `max`.
  * Revocation is not cached here: the verifier's post-checks run on every request, hit or miss.
  */
@@ -45,12 +46,12 @@ interface Entry {
  *
  * @example
  * ```ts
- * const cache = createTokenCache({ max: 10_000, rules, keyring, userKeyMaxAge: 5 });
+ * const cache = createTokenCache({ max: 10_000, rules, keyring });
  * const hit = cache?.get(token, now());
  * ```
  */
-export function createTokenCache(options: { max: number; rules: ClaimRules; keyring: Keyring; userKeyMaxAge: number }): TokenCache | undefined {
-  const { max, rules, keyring, userKeyMaxAge } = options;
+export function createTokenCache(options: { max: number; rules: ClaimRules; keyring: Keyring }): TokenCache | undefined {
+  const { max, rules, keyring } = options;
   if (!(max > 0)) return undefined;
   const lru = new LRUCache<string, Entry>({ max });
   // Bumped by every drop: a verification that was in flight across it must not insert what it found.

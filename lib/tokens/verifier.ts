@@ -80,7 +80,7 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
   const { keyOverride } = options;
   const postChecks = options.postChecks ?? [];
   const overrideCacheSeconds = options.overrideCacheSeconds ?? 5;
-  const cache = config.token.cache ? createTokenCache({ max: config.token.cache.max, rules, keyring, userKeyMaxAge: overrideCacheSeconds }) : undefined;
+  const cache = config.token.cache ? createTokenCache({ max: config.token.cache.max, rules, keyring }) : undefined;
 
   const checkSignature = (token: string, jws: ParsedJws, keys: readonly Key[]): { payload: unknown; key: Key } => {
     let lastError: unknown;

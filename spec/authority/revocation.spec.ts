@@ -84,13 +84,13 @@ describe('revocation', () => {
       expect(added[0]!.tokenId).to.equal(decode(token).payload.jti);
     });
 
-    it('matches a token without jti by sha256:<hex of the token> with tokenId off', async () => {
+    it('matches a token without jti by sha256:<hex of its signing input> with tokenId off', async () => {
       const { store, added } = recordingStore();
       const auth = koaJwt(testConfig({ store, token: { tokenId: 'off' } }));
       const { token } = await auth.issue(alice);
       expect(decode(token).payload).to.not.have.property('jti');
       const id = await auth.blacklist(token);
-      expect(id).to.equal(`sha256:${createHash('sha256').update(token).digest('hex')}`);
+      expect(id).to.equal(`sha256:${createHash('sha256').update(token.slice(0, token.lastIndexOf('.'))).digest('hex')}`);
       expect(added[0]!.tokenId).to.equal(id);
       expect((await rejection(auth.verify(token))).code).to.equal('token_revoked');
     });
