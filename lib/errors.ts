@@ -154,6 +154,12 @@ export class UnsupportedMediaTypeError extends KoaJwtError {
   override readonly status: number = 415;
 }
 
+/** The route exists but this service does not offer it (a verify-only service has no users to log in). */
+export class NotAvailableError extends KoaJwtError {
+  override readonly code = 'not_available';
+  override readonly status: number = 404;
+}
+
 export class MethodNotAllowedError extends KoaJwtError {
   override readonly code = 'method_not_allowed';
   override readonly status: number = 405;

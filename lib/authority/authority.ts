@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from '../config/types.js';
-import { AccountDisabledError, InvalidCredentialsError, KoaJwtError, StoreUnavailableError, UserNotFoundError } from '../errors.js';
+import { AccountDisabledError, InvalidCredentialsError, NotAvailableError, StoreUnavailableError, UserNotFoundError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
 import { createIssuer, type Issuer, userIdOf } from '../tokens/issuer.js';
@@ -99,7 +99,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
   }
 
   async function obtain(username: string, password: string, ctx?: Context): Promise<IssueResult> {
-    if (!users) throw new KoaJwtError('This service only verifies tokens: it has no users to log in.', { status: 404 });
+    if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to log in.');
     const user = await callUsers(config, () => users.authenticate(username, password, ctx));
     // One answer for a wrong password, an unknown user and an inactive user.
     if (!user || !isActive(user)) throw new InvalidCredentialsError();

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { IssueResult } from '../config/types.js';
-import { AccountDisabledError, ForbiddenError, KoaJwtError, UserNotFoundError } from '../errors.js';
+import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from '../errors.js';
 import { type AuthUser, isActive, isSuperuser } from '../users/provider.js';
 import { type Authenticated, type Authority, callUsers } from './authority.js';
 
@@ -22,7 +22,7 @@ import { type Authenticated, type Authority, callUsers } from './authority.js';
 export async function impersonate(authority: Authority, caller: Authenticated, targetId: string, ctx?: Context): Promise<IssueResult> {
   const { config, issuer } = authority;
   const users = config.users;
-  if (!users) throw new KoaJwtError('This service only verifies tokens: it has no users to impersonate.', { status: 404 });
+  if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
   if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
   if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
   const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId));
