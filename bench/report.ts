@@ -92,7 +92,7 @@ export function renderReport(report: Report, options: { markdown: boolean }): st
   }
   if (report.http) {
     const { http } = report;
-    out.push('', h(`HTTP: GET / with the same Authorization header (autocannon, ${http.connections} connections, ${http.duration} s each; server and load generator in separate processes${http.pinned ? ', pinned to separate cores' : ''})`), '', httpSection(http, markdown, targets));
+    out.push('', h(`HTTP: GET / with the same Authorization header (autocannon, ${http.connections} connections, median of ${http.rounds} interleaved runs of ${http.duration} s; server and load generator in separate processes${http.pinned ? ', pinned to separate cores' : ''})`), '', httpSection(http, markdown, targets));
   }
   if (targets.length) {
     out.push('', h('DESIGN.md performance targets'), '', table(['target', 'measured', ''], targets.map((t) => [t.what, t.measured, check(t.ok)]), markdown));

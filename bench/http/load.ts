@@ -1,17 +1,26 @@
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
-// The load generator, in its own process: `tsx bench/http/load.ts <url> <token> <seconds> <connections>`.
-// A warm-up run (JIT, keep-alive sockets, caches) is thrown away; the measured run is printed as JSON.
+// The load generator, in its own process (pinned to its own core when possible). It reads one
+// JSON job per line on stdin — { url, token, seconds, connections } — runs autocannon, and
+// answers one JSON line per job. One process serves every run: no start-up between them.
 
-const [url, token, seconds, connections] = process.argv.slice(2);
-const options = { url: url!, connections: Number(connections), headers: { authorization: `Bearer ${token}` } };
+interface Job {
+  url: string;
+  token: string;
+  seconds: number;
+  connections: number;
+}
 
-await autocannon({ ...options, duration: Math.max(1, Math.round(Number(seconds) / 3)) });
-const result = await autocannon({ ...options, duration: Number(seconds) });
-process.stdout.write(`${JSON.stringify({
-  reqPerSec: result.requests.average,
-  p99: result.latency.p99,
-  latencyAvg: result.latency.average,
-  non2xx: result.non2xx,
-  errors: result.errors + result.timeouts,
-})}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  if (!line.trim()) continue;
+  const job = JSON.parse(line) as Job;
+  const result = await autocannon({ url: job.url, connections: job.connections, duration: job.seconds, headers: { authorization: `Bearer ${job.token}` } });
+  process.stdout.write(`${JSON.stringify({
+    reqPerSec: result.requests.average,
+    p99: result.latency.p99,
+    latencyAvg: result.latency.average,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  })}\n`);
+}

@@ -41,7 +41,7 @@ describe('attack: kid injection', function () {
     expectRefused(await getMe(roomy, forge({ alg: 'HS256', kid: 'k'.repeat(10 * 1024) }, claims())));
   });
 
-  it('refuses a kid that names a key of a removed... nothing: the keyring holds only configured kids', async function () {
+  it('accepts the real kid (the control)', async function () {
     const kid = app.auth.keyring.list()[0]!.kid;
     const res = await getMe(app, forge({ alg: 'HS256', kid }, claims()));
     if (res.status !== 200) throw new Error(`the control (the real kid) was refused: ${JSON.stringify(res.body)}`);

@@ -7,15 +7,19 @@ import { expectRefused, getMe } from './attack-kit.js';
 describe('attack: a refresh token used as an access token', function () {
   let app: TestApp | undefined;
   let pair: { token: string; refresh?: string } | undefined;
+  try {
+    app = buildApp({ refresh: { pair: true } });
+  } catch {
+    app = undefined;
+  }
+  if (!app || !app.auth.config.refresh.pair) {
+    it.skip('skipped: refresh.pair (pair mode) is not accepted by koaJwt yet');
+    return;
+  }
 
   before(async function () {
-    try {
-      app = buildApp({ refresh: { pair: true } });
-      pair = await app.auth.issue({ id: '1', username: 'alice' });
-    } catch {
-      app = undefined;
-    }
-    if (!app || typeof pair?.refresh !== 'string') this.skip(); // skipped: refresh.pair (pair mode) is not accepted yet
+    pair = await app!.auth.issue({ id: '1', username: 'alice' });
+    expect(pair.refresh, 'pair mode issues a refresh token').to.be.a('string');
   });
 
   it('refuses the refresh token on a protected route as 401 token_invalid', async function () {

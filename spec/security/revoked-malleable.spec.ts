@@ -30,10 +30,10 @@ describe('attack: a re-encoded (malleable) signature of a revoked token', functi
   for (const [name, config] of configs) {
     describe(name, function () {
       const app = buildApp(config);
-
-      before(function () {
-        if (!hasBlacklist(app)) this.skip(); // skipped: auth.blacklist (the revocation feature) does not exist yet
-      });
+      if (!hasBlacklist(app)) {
+        it.skip('skipped: auth.blacklist (the revocation feature) does not exist yet');
+        return;
+      }
 
       it('the re-encoded token is a different string whose signature still verifies (the premise)', async function () {
         const { token } = await app.auth.issue({ id: '1', username: 'alice' });
