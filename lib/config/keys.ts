@@ -13,17 +13,26 @@ function isDict(value: unknown): value is Record<string, KeyMaterial> {
     && !(value instanceof KeyObject) && typeof (value as { kty?: unknown }).kty !== 'string';
 }
 
+/** A JWK's own `kid`, which names the key when the config does not (a JWKS entry keeps its name). */
+function ownKid(material: unknown, path: string): { kid?: string } {
+  if (typeof material !== 'object' || material === null || Buffer.isBuffer(material) || material instanceof KeyObject) return {};
+  const kid = (material as { kid?: unknown }).kid;
+  if (kid === undefined) return {};
+  if (!isValidKid(kid)) throw new ConfigError(`${path}.kid`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters without spaces`);
+  return { kid };
+}
+
 /** Scalar, list or `{ kid: material }` → entries with their config paths. */
 function entries(value: unknown, path: string): Entry[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value.map((material, i) => ({ material, path: `${path}[${i}]` }));
+  if (Array.isArray(value)) return value.map((material, i) => ({ material, path: `${path}[${i}]`, ...ownKid(material, `${path}[${i}]`) }));
   if (isDict(value)) {
     return Object.entries(value).map(([kid, material]) => {
       if (!isValidKid(kid)) throw new ConfigError(`${path}.${kid}`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters without spaces`);
       return { material, path: `${path}.${kid}`, kid };
     });
   }
-  return [{ material: value as KeyMaterial, path }];
+  return [{ material: value as KeyMaterial, path, ...ownKid(value, path) }];
 }
 
 /** The first configured algorithm a key of this type may sign with. */

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { createSecretKey, KeyObject } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
+import type { JwkObject } from '../../lib/keyring/material.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
@@ -100,5 +101,17 @@ describe('key material', () => {
       expect(key.verifyingKey).to.be.instanceOf(KeyObject);
       expect(key.signingKey).to.be.instanceOf(KeyObject);
     }
+  });
+});
+
+describe('JWK kids in config', () => {
+  it("names a key by the JWK's own kid when the config gives none", async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...(privateKey.export({ format: 'jwk' }) as JwkObject), kid: 'from-the-jwk' };
+    const auth = koaJwt({ keys: { algorithm: 'ES256', privateKey: jwk }, users: testUsers() });
+    expect(auth.keyring.list().map((k) => k.kid)).to.deep.equal(['from-the-jwk']);
+    const { token } = await auth.issue({ id: '1', username: 'alice' });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).to.equal('from-the-jwk');
+    await auth.close();
   });
 });
