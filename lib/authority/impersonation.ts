@@ -29,6 +29,11 @@ export async function impersonate(authority: Authority, caller: Authenticated, t
   if (!target) throw new UserNotFoundError('No user has this id.', { status: 400 });
   if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { status: 400 });
   if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');
-  const issued = await issuer.issue(target, { actor: String(caller.user.id), ...(ctx ? { ctx } : {}) });
+  // In pair mode it is an access token (no refresh token: an impersonation is not prolonged).
+  const issued = await issuer.issue(target, {
+    actor: String(caller.user.id),
+    ...(config.refresh.pair ? { tokenType: 'access' as const } : {}),
+    ...(ctx ? { ctx } : {}),
+  });
   return { token: issued.token, payload: issued.payload, user: target };
 }

@@ -1,5 +1,7 @@
 import type { Command } from './command.js';
 import { deleteStaleTokensCommand } from './commands/delete-stale-tokens.js';
+import { jwksCommand } from './commands/jwks.js';
+import { keysCommand } from './commands/keys.js';
 import { tokenCommand } from './commands/token.js';
 
 /**
@@ -9,4 +11,6 @@ import { tokenCommand } from './commands/token.js';
 export const commands: readonly Command[] = [
   tokenCommand,
   deleteStaleTokensCommand,
+  keysCommand,
+  jwksCommand,
 ];

@@ -2,25 +2,30 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { jwksCommand } from '../../lib/cli/jwks.js';
-import { type CliIo, keysCommand } from '../../lib/cli/keys.js';
+import { spawn } from 'node:child_process';
+import type { CommandIo } from '../../lib/cli/command.js';
+import { main } from '../../lib/cli/main.js';
 import { readManifest } from '../../lib/keyring/dir.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
 
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+function capture(): CommandIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: process.env, cwd: process.cwd() };
 }
+
+/** `koa-jwt-auth keys …` through the CLI's main(), as the bin runs it. */
+const keysCommand = (argv: string[], io: CommandIo) => main(['keys', ...argv], io);
+const jwksCommand = (argv: string[], io: CommandIo) => main(['jwks', ...argv], io);
 
 describe('koa-jwt-auth keys', () => {
   let dir: string;
   const run = async (...argv: string[]) => {
     const io = capture();
     const code = await keysCommand([...argv, '--dir', dir], io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+    return { code, out: io.out.join('\n'), err: io.err.join('\n') };
   };
   const states = () => Object.fromEntries(readManifest(dir).keys.map((k) => [k.kid, k.state]));
 
@@ -48,6 +53,7 @@ describe('koa-jwt-auth keys', () => {
     expect(out).to.match(/^\d{4}-\d{2}-\d{2}-[A-Za-z0-9_-]{8}$/);
     expect((await run('generate', '--alg', 'ES256', '--kid', out)).code).to.equal(1);
     expect((await run('generate', '--alg', 'ES256', '--kid', '../evil')).code).to.equal(2);
+    expect((await run('generate', '--alg', 'ES256', '--state', 'retired')).code).to.equal(2);
     expect((await run('generate', '--alg', 'none')).code).to.equal(2);
   });
 
@@ -82,8 +88,25 @@ describe('koa-jwt-auth keys', () => {
   });
 
   it('--help prints the usage and exits 0; an unknown command exits 2', async () => {
-    expect((await run('--help')).out).to.match(/^Usage: koa-jwt-auth keys/);
+    expect((await run('--help')).out).to.match(/^Usage: koa-jwt-auth .*keys generate/);
     expect((await run('frobnicate')).code).to.equal(2);
+    expect((await run()).code).to.equal(2);
+  });
+
+  it('runs as bin/koa-jwt-auth.cjs in a child process', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'koa-jwt-auth.cjs');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [bin, 'keys', 'generate', '--alg', 'EdDSA', '--kid', 'spawned', '--dir', dir], {
+        env: { ...process.env, KOA_JWT_AUTH_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.on('error', reject);
+      child.on('close', (c) => resolve({ code: c, stdout: out }));
+    });
+    expect(code).to.equal(0);
+    expect(stdout.trim()).to.equal('spawned');
+    expect(readManifest(dir).keys.map((k) => k.kid)).to.deep.equal(['spawned']);
   });
 });
 
@@ -99,7 +122,7 @@ describe('koa-jwt-auth jwks', () => {
     writeFileSync(join(tmp, 'auth.json'), JSON.stringify({ keys: { algorithm: 'ES256', dir } }));
     const io = capture();
     expect(await jwksCommand(['--config', join(tmp, 'auth.json')], io)).to.equal(0);
-    const jwks = JSON.parse(io.stdout.join('\n'));
+    const jwks = JSON.parse(io.out.join('\n'));
     expect(jwks.keys.map((k: { kid: string }) => k.kid)).to.deep.equal(['a', 'b']);
     expect(jwks.keys[0]).to.have.keys(['kty', 'kid', 'use', 'alg', 'crv', 'x', 'y']);
   });
@@ -108,17 +131,19 @@ describe('koa-jwt-auth jwks', () => {
     writeFileSync(join(tmp, 'auth.mjs'), "export default { keys: { rotation: { algorithm: 'EdDSA', every: '30d' } } };\n");
     const io = capture();
     expect(await jwksCommand(['--config', join(tmp, 'auth.mjs')], io)).to.equal(0);
-    expect(JSON.parse(io.stdout.join('\n')).keys[0]).to.include({ kty: 'OKP', alg: 'EdDSA', use: 'sig' });
+    expect(JSON.parse(io.out.join('\n')).keys[0]).to.include({ kty: 'OKP', alg: 'EdDSA', use: 'sig' });
   });
 
   it('reports a wrong config with its path and exits 1', async () => {
     writeFileSync(join(tmp, 'bad.json'), JSON.stringify({ keys: { secret: 'short' } }));
     const io = capture();
     expect(await jwksCommand(['--config', join(tmp, 'bad.json')], io)).to.equal(1);
-    expect(io.stderr.join('\n')).to.match(/keys\.secret/);
+    expect(io.err.join('\n')).to.match(/keys\.secret/);
   });
 
-  it('needs --config', async () => {
-    expect(await jwksCommand([], capture())).to.equal(2);
+  it('needs a config, and no arguments', async () => {
+    const io = { ...capture(), cwd: tmp };
+    expect(await jwksCommand([], io)).to.equal(1); // no --config and no koa-jwt-auth.config.* here
+    expect(await jwksCommand(['extra'], capture())).to.equal(2);
   });
 });

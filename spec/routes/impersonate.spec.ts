@@ -105,4 +105,13 @@ describe('POST /token/impersonate', () => {
     expect(second.orig_exp).to.equal(first.exp);
     expect(second.exp as number).to.be.at.most(first.exp as number);
   });
+
+  it('in pair mode gives an access token that the middleware accepts', async () => {
+    const { request, auth } = buildApp({ refresh: { pair: true } });
+    const { token: admin } = await auth.issue(root);
+    const res = await request.post('/auth/token/impersonate').set('Authorization', bearer(admin)).send({ user: '1' }).expect(201);
+    expect(decode(res.body.token).payload.token_type).to.equal('access');
+    const me = await request.get('/me').set('Authorization', bearer(res.body.token)).expect(200);
+    expect(me.body.user.username).to.equal('alice');
+  });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Store, StoredSigningKey } from '../../lib/stores/store.js';
+import { refreshTokenCases } from './refresh-tokens.cases.js';
 
 /** How the contract gets a store: `create` gives one with no state left over from earlier tests. */
 export interface StoreUnderTest {
@@ -29,6 +30,9 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
     beforeEach(async () => {
       store = await subject.create();
     });
+
+    // Pair mode's consume / reuse / family-revocation cases, for every store alike.
+    refreshTokenCases(() => subject.create());
 
     describe('blacklist', () => {
       it('answers false for an id never added and true once it is added', async () => {
