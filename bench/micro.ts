@@ -13,6 +13,7 @@ export interface MicroRow {
 
 export interface MicroResult {
   rows: MicroRow[];
+  rounds: number;
 }
 
 /**
@@ -53,12 +54,8 @@ function rawFloor(alg: BenchAlg, key: KeyObject): (token: string) => unknown {
  * Plus the revocation check on its own (memory store, with and without blacklist.cache).
  */
 export async function runMicro(fixture: Fixture, options: { quick: boolean; filter?: RegExp }): Promise<MicroResult> {
-  const names = new Map<string, { alg: MicroRow['alg']; name: string }>();
-  const add = (alg: MicroRow['alg'], name: string, fn: () => unknown) => {
-    const id = `${alg} ${name}`;
-    names.set(id, { alg, name });
-    bench(id, fn);
-  };
+  const entries: Array<{ id: string; alg: MicroRow['alg']; name: string; fn: () => unknown }> = [];
+  const add = (alg: MicroRow['alg'], name: string, fn: () => unknown) => entries.push({ id: `${alg} ${name}`, alg, name, fn });
 
   for (const alg of BENCH_ALGS) {
     const auth = makeAuth(alg, fixture);
@@ -84,16 +81,19 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
   const revocation = await revocationBenches(fixture);
   for (const [name, fn] of revocation) add('revocation', name, fn);
 
-  const min = options.quick ? 60e6 : 300e6;
-  const result = await run({ format: 'quiet', throw: true, ...(options.filter ? { filter: options.filter } : {}), min_cpu_time: min } as never);
-  const rows: MicroRow[] = [];
-  for (const b of result.benchmarks) {
-    for (const r of b.runs) {
-      const meta = names.get(r.name);
-      if (meta && r.stats) rows.push({ ...meta, ns: r.stats.p50 });
-    }
+  // Rounds, each in another order, and the median of the rounds' medians: on a shared machine
+  // the load of other processes drifts, and interleaving spreads it over every line alike.
+  const rounds = options.quick ? 1 : 5;
+  const min = options.quick ? 60e6 : 100e6;
+  const samples = new Map<string, number[]>(entries.map((e) => [e.id, []]));
+  for (let round = 0; round < rounds; round++) {
+    const shift = (round * 7) % entries.length;
+    for (const e of [...entries.slice(shift), ...entries.slice(0, shift)]) bench(e.id, e.fn);
+    const result = await run({ format: 'quiet', throw: true, ...(options.filter ? { filter: options.filter } : {}), min_cpu_time: min } as never);
+    for (const b of result.benchmarks) for (const r of b.runs) if (r.stats) samples.get(r.name)?.push(r.stats.p50);
   }
-  return { rows };
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  return { rows: entries.filter((e) => samples.get(e.id)!.length > 0).map((e) => ({ alg: e.alg, name: e.name, ns: median(samples.get(e.id)!) })), rounds };
 }
 
 /** auth.verify with and without the revocation check, so that the check's own cost is the difference. */

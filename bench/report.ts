@@ -56,9 +56,11 @@ function httpSection(http: HttpResult, markdown: boolean, targets: Target[]): st
   const bare = get('bare');
   const kjKey = get('koa-jwt-keyobject');
   const kjStr = get('koa-jwt-string');
+  // Each app against bare Koa receiving the same header: an RS256 token is 3× the bytes of an HS256 one.
+  const bareOf = (r: HttpRow) => get(r.id.includes('rs256') ? 'bare-rs256' : r.id.includes('es256') ? 'bare-es256' : 'bare');
   const rows = http.rows.map((r): Cell[] => [
     r.label, Math.round(r.reqPerSec).toLocaleString('en-US'), `${r.p99} ms`,
-    bare ? pct(r.reqPerSec / bare.reqPerSec) : '',
+    bareOf(r) ? pct(r.reqPerSec / bareOf(r)!.reqPerSec) : '',
     kjKey ? x(r.reqPerSec / kjKey.reqPerSec) : '',
     kjStr ? x(r.reqPerSec / kjStr.reqPerSec) : '',
     r.non2xx + r.errors,
@@ -68,13 +70,15 @@ function httpSection(http: HttpResult, markdown: boolean, targets: Target[]): st
   if (bare && hs) targets.push({ what: 'HTTP HS256, no cache ≥ 60% of bare Koa', measured: pct(hs.reqPerSec / bare.reqPerSec), ok: hs.reqPerSec / bare.reqPerSec >= 0.6 });
   if (kjKey && hs) targets.push({ what: 'HTTP HS256, no cache ≥ 1.7× koa-jwt (KeyObject)', measured: x(hs.reqPerSec / kjKey.reqPerSec), ok: hs.reqPerSec / kjKey.reqPerSec >= 1.7 });
   if (kjStr && hs) targets.push({ what: 'HTTP HS256, no cache ≥ 10× koa-jwt (string secret)', measured: x(hs.reqPerSec / kjStr.reqPerSec), ok: hs.reqPerSec / kjStr.reqPerSec >= 10 });
-  if (bare && rs) targets.push({ what: 'HTTP RS256, no cache ≥ 28% of bare Koa', measured: pct(rs.reqPerSec / bare.reqPerSec), ok: rs.reqPerSec / bare.reqPerSec >= 0.28 });
+  const rsBare = rs && bareOf(rs);
+  if (rsBare && rs) targets.push({ what: 'HTTP RS256, no cache ≥ 28% of bare Koa', measured: pct(rs.reqPerSec / rsBare.reqPerSec), ok: rs.reqPerSec / rsBare.reqPerSec >= 0.28 });
   for (const id of ['ours-hs256-cache', 'ours-rs256-cache']) {
     const r = get(id);
-    if (bare && r) targets.push({ what: `HTTP ${r.label} ≥ 80% of bare Koa`, measured: pct(r.reqPerSec / bare.reqPerSec), ok: r.reqPerSec / bare.reqPerSec >= 0.8 });
+    const b = r && bareOf(r);
+    if (b && r) targets.push({ what: `HTTP ${r.label} ≥ 80% of bare Koa`, measured: pct(r.reqPerSec / b.reqPerSec), ok: r.reqPerSec / b.reqPerSec >= 0.8 });
   }
   if (hs) targets.push({ what: `HTTP HS256 p99 at ${http.connections} connections ≤ 5 ms`, measured: `${hs.p99} ms${bare ? ` (bare ${bare.p99} ms${kjKey ? `, koa-jwt ${kjKey.p99} ms` : ''})` : ''}`, ok: hs.p99 <= 5 });
-  return table(['app', 'req/s', 'p99', 'of bare Koa', '× koa-jwt (KeyObject)', '× koa-jwt (string)', 'errors'], rows, markdown);
+  return table(['app', 'req/s', 'p99', 'of bare Koa (same header)', '× koa-jwt (KeyObject)', '× koa-jwt (string)', 'errors'], rows, markdown);
 }
 
 /** The whole report: machine, micro table, HTTP table, and every DESIGN.md target with met / NOT met. */
@@ -88,7 +92,7 @@ export function renderReport(report: Report, options: { markdown: boolean }): st
   out.push('');
   out.push(`Machine: ${machine.cores} cores, ${machine.cpu}; Node ${machine.node}; ${machine.date}${machine.quick ? ' (--quick: short runs, noisier)' : ''}.`);
   if (report.micro) {
-    out.push('', h('Verify one token (mitata, one process; ratio to the raw node:crypto floor)'), '', microSection(report.micro, markdown, targets));
+    out.push('', h(`Verify one token (mitata, one process, median of ${report.micro.rounds} interleaved rounds; ratio to the raw node:crypto floor)`), '', microSection(report.micro, markdown, targets));
   }
   if (report.http) {
     const { http } = report;

@@ -83,7 +83,7 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),
     issue: (user: AuthUser, extraClaims?: Record<string, unknown>) => authority.issue(user, extraClaims),
-    verify: async (token: string) => (await authority.authenticate(token)).verified.payload,
+    verify: (token: string) => authority.authenticate(token).then((authenticated) => authenticated.verified.payload),
     authenticate: (token: string) => authority.authenticate(token),
     keyring: resolved.keyring,
     config: resolved,

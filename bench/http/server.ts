@@ -8,7 +8,9 @@ import { type BenchAlg, type Fixture, makeAuth } from '../setup.js';
 
 /** The apps the HTTP benchmark compares; every one answers GET / with "ok" after its auth step. */
 export const APPS = {
-  'bare': 'bare Koa (header sent, not read)',
+  'bare': 'bare Koa, HS256 header (sent, not read)',
+  'bare-rs256': 'bare Koa, RS256 header',
+  'bare-es256': 'bare Koa, ES256 header',
   'koa-jwt-string': 'koa-jwt, string secret',
   'koa-jwt-keyobject': 'koa-jwt, KeyObject secret',
   'ours-hs256': 'koa-jwt-auth HS256',
@@ -28,7 +30,7 @@ function build(id: AppId, fixture: Fixture): Koa {
   const app = new Koa();
   if (id === 'koa-jwt-string') app.use(koaJwtMiddleware({ secret: fixture.secret }));
   else if (id === 'koa-jwt-keyobject') app.use(koaJwtMiddleware({ secret: createSecretKey(Buffer.from(fixture.secret)) as never }));
-  else if (id !== 'bare') {
+  else if (!id.startsWith('bare')) {
     app.use(makeAuth(appAlg(id), fixture, { cache: id.includes('cache'), blacklistCache: id.includes('revocation-cache') }) as never);
   }
   app.use((ctx) => {

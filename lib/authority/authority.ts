@@ -82,10 +82,12 @@ export function createAuthority(config: ResolvedConfig): Authority {
     return user;
   }
 
-  async function authenticate(token: string): Promise<Authenticated> {
-    const verified = await verifier.verify(token);
-    assertAccessToken(verified.payload);
-    return { user: await userOf(verified.payload), verified };
+  // The hot path of every request: plain promise chaining, no async wrapper (bench/: each hop is a microtask).
+  function authenticate(token: string): Promise<Authenticated> {
+    return verifier.verify(token).then((verified) => {
+      assertAccessToken(verified.payload);
+      return userOf(verified.payload).then((user) => ({ user, verified }));
+    });
   }
 
   function result(token: string, payload: JwtPayload, user: AuthUser): IssueResult {
