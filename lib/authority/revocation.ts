@@ -55,7 +55,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
   const check: PostCheck = ({ token, payload }) => {
     const ids = idsOf(token, payload);
     if (ids.length === 0) return;
-    const known = cache?.has(ids);
+    const known = cache?.has(ids) ?? store.blacklist.isBlacklistedNow?.(ids);
     if (known === true) throw new TokenRevokedError();
     return known === false ? undefined : checkStore(ids);
   };

@@ -17,6 +17,10 @@ export function memoryStore(options: { timeout?: number } = {}): Store {
   const secrets = new Map<string, string>();
   const keys = new Map<string, StoredSigningKey>();
   const newSecret = () => randomBytes(32).toString('base64url');
+  const isBlacklistedNow = (tokenIds: readonly string[]): boolean => {
+    for (const id of tokenIds) if (revoked.has(id)) return true;
+    return false;
+  };
 
   return {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
@@ -27,9 +31,9 @@ export function memoryStore(options: { timeout?: number } = {}): Store {
         if (!existing || existing.expiresAt < entry.expiresAt) revoked.set(entry.tokenId, { ...entry });
       },
       async isBlacklisted(tokenIds) {
-        for (const id of tokenIds) if (revoked.has(id)) return true;
-        return false;
+        return isBlacklistedNow(tokenIds);
       },
+      isBlacklistedNow,
       async deleteStale(now) {
         let n = 0;
         for (const [id, entry] of revoked) if (entry.expiresAt < now) { revoked.delete(id); n++; }

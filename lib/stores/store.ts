@@ -23,6 +23,12 @@ export interface BlacklistStore {
   add(entry: BlacklistEntry): Promise<void>;
   /** True when any of `tokenIds` is revoked. */
   isBlacklisted(tokenIds: readonly string[]): Promise<boolean>;
+  /**
+   * The same answer, synchronously, for a store that holds its entries in this process
+   * (memoryStore). The revocation check runs on every request: this spares it a promise and a
+   * timer (~0.5 µs of a ~10 µs verify). Stores across a network leave it out.
+   */
+  isBlacklistedNow?(tokenIds: readonly string[]): boolean;
   /** Removes entries whose expiresAt is before `now`; resolves how many. */
   deleteStale(now: Date): Promise<number>;
   /** Token ids revoked with expiresAt after `since` (for the in-process revocation cache). */

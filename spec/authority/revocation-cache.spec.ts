@@ -6,7 +6,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
-import { failingStore } from '../helpers/failing-store.js';
+import { failingStore, remoteLike } from '../helpers/failing-store.js';
 
 // blacklist.cache keeps the revoked ids in process, so that a not-revoked check makes no store
 // round trip. What it must never do: miss a revocation made here, or trust a set older than
@@ -20,7 +20,7 @@ describe('revocation cache (blacklist.cache)', () => {
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
   it('answers not-revoked checks from memory once loaded: the store is not asked per request', async () => {
-    const store = memoryStore();
+    const store = remoteLike(memoryStore());
     const isBlacklisted = sinon.spy(store.blacklist, 'isBlacklisted');
     const auth = build(store);
     const { token } = await auth.issue(alice);
@@ -32,7 +32,7 @@ describe('revocation cache (blacklist.cache)', () => {
   });
 
   it('asks the store until the first load has completed (no answer from an empty set)', async () => {
-    const store = memoryStore();
+    const store = remoteLike(memoryStore());
     const isBlacklisted = sinon.spy(store.blacklist, 'isBlacklisted');
     const auth = build(store);
     const { token } = await auth.issue(alice);
@@ -41,7 +41,7 @@ describe('revocation cache (blacklist.cache)', () => {
   });
 
   it('applies a revocation made on this instance at once', async () => {
-    const auth = build(memoryStore());
+    const auth = build(remoteLike(memoryStore()));
     const { token } = await auth.issue(alice);
     await auth.verify(token);
     await settle();
@@ -51,7 +51,7 @@ describe('revocation cache (blacklist.cache)', () => {
 
   it('sees a revocation made on another instance within cacheSeconds', async () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
-    const store = memoryStore();
+    const store = remoteLike(memoryStore());
     const here = build(store, 4);
     const elsewhere = build(store, 4);
     const { token } = await here.issue(alice);
@@ -65,7 +65,7 @@ describe('revocation cache (blacklist.cache)', () => {
 
   it('refreshes in the background from half of cacheSeconds on, so steady traffic sees new revocations without a store call per request', async () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
-    const store = memoryStore();
+    const store = remoteLike(memoryStore());
     const here = build(store, 4);
     const elsewhere = build(store, 4);
     const { token } = await here.issue(alice);
@@ -79,7 +79,7 @@ describe('revocation cache (blacklist.cache)', () => {
   });
 
   it('keeps a revocation made here while a refresh that started before it was in flight', async () => {
-    const inner = memoryStore();
+    const inner = remoteLike(memoryStore());
     let release: (() => void) | undefined;
     const store: Store = {
       ...inner,
@@ -119,7 +119,7 @@ describe('revocation cache (blacklist.cache)', () => {
   });
 
   it('refuses to start when the store cannot list its revocations', () => {
-    const inner = memoryStore();
+    const inner = remoteLike(memoryStore());
     const { listSince: _listSince, ...blacklist } = inner.blacklist;
     expect(() => build({ ...inner, blacklist })).to.throw(ConfigError, /blacklist\.cache/);
   });

@@ -32,7 +32,9 @@ export function failingStore(options: { timeout?: number; inner?: Store } = {}):
   const wrap = <T extends object>(part: T): T => {
     const out: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(part)) {
-      if (typeof fn !== 'function') continue;
+      // Synchronous in-process shortcuts (isBlacklistedNow) are left out: this store behaves as
+      // a store across a network does, where every call can fail or hang.
+      if (typeof fn !== 'function' || name.endsWith('Now')) continue;
       out[name] = (...args: unknown[]) => {
         if (mode) {
           refused++;
@@ -57,4 +59,18 @@ export function failingStore(options: { timeout?: number; inner?: Store } = {}):
     recover() { mode = undefined; },
     get refused() { return refused; },
   };
+}
+
+/**
+ * `inner` as a store across a network looks: every blacklist call is a promise (no synchronous
+ * in-process shortcut), which is what the revocation cache is for.
+ *
+ * @example
+ * ```ts
+ * const store = remoteLike(memoryStore());
+ * ```
+ */
+export function remoteLike(inner: Store): Store {
+  const { isBlacklistedNow: _sync, ...blacklist } = inner.blacklist;
+  return { ...inner, blacklist: { ...blacklist } };
 }

@@ -50,6 +50,15 @@ export function storeContract(name: string, subject: StoreUnderTest): void {
         expect(await store.blacklist.isBlacklisted([])).to.equal(false);
       });
 
+      it('answers isBlacklistedNow, where a store offers it, as isBlacklisted does', async function () {
+        if (!store.blacklist.isBlacklistedNow) this.skip(); // optional: only in-process stores have it
+        const tokenId = id('jti');
+        expect(store.blacklist.isBlacklistedNow!([tokenId])).to.equal(false);
+        await store.blacklist.add({ tokenId, expiresAt: inDays(1), blacklistedAt: new Date() });
+        expect(store.blacklist.isBlacklistedNow!([id('other'), tokenId])).to.equal(true);
+        expect(store.blacklist.isBlacklistedNow!([tokenId])).to.equal(await store.blacklist.isBlacklisted([tokenId]));
+      });
+
       it('accepts the same id twice without an error (idempotent)', async () => {
         const tokenId = id('jti');
         const entry = { tokenId, token: 'a.b.c', expiresAt: inDays(1), blacklistedAt: new Date() };
