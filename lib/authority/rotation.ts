@@ -113,7 +113,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   async function syncOnce(): Promise<void> {
     const now = new Date();
     let list = await call(() => keys.list());
-    const timeline = (l: StoredSigningKey[]) => l.map((k) => ({ kid: k.kid, activatesAt: activation(k) }));
+    const timeline = (l: StoredSigningKey[]) => l.map((k) => ({ kid: k.kid, activatesAt: activation(k), alg: k.alg }));
     let plan = planRotation(now.getTime(), timeline(list), timings, alg);
     if (plan.create.length > 0) {
       for (const { kid, activatesAt } of plan.create) await call(() => keys.insert(toStored(kid, activatesAt, now)));

@@ -23,6 +23,8 @@ export interface RotationTimings {
 export interface TimelineKey {
   kid: string;
   activatesAt: Date;
+  /** The key's algorithm; a key of another algorithm takes part in the states, not in the slots. */
+  alg?: string;
 }
 
 export interface KeyPlan {
@@ -74,20 +76,23 @@ export function planRotation(now: number, stored: readonly TimelineKey[], timing
   const kids = new Set(sorted.map((k) => k.kid));
   const slot = slotOf(now, every);
   const create: RotationPlan['create'] = [];
-  const activated = sorted.filter((k) => k.activatesAt.getTime() <= now);
+  // Only keys of the rotation's algorithm fill its slots: after a change of keys.rotation.algorithm
+  // the old keys verify and retire on the usual timeline, and a key of the new one is made at once.
+  const ours = sorted.filter((k) => k.alg === undefined || k.alg === alg);
+  const activated = ours.filter((k) => k.activatesAt.getTime() <= now);
 
   // This slot's key: normally created publishAhead before the slot began. When it is missing
   // (first start, or every instance was down at that time) it signs at once if nothing else
   // can, else it is published first and signs publishAhead from now.
   const current = slotKid(alg, slot, every);
-  if (!kids.has(current) && !sorted.some((k) => k.activatesAt.getTime() >= slot * every)) {
+  if (!kids.has(current) && !ours.some((k) => k.activatesAt.getTime() >= slot * every)) {
     const activatesAt = activated.length === 0 ? now : Math.max(slot * every, now + publishAhead);
     create.push({ slot, kid: current, activatesAt: new Date(activatesAt) });
   }
   // The next slot's key, publishAhead before it is due.
   const nextStart = (slot + 1) * every;
   const upcoming = slotKid(alg, slot + 1, every);
-  if (now >= nextStart - publishAhead && !kids.has(upcoming) && !sorted.some((k) => k.activatesAt.getTime() >= nextStart)) {
+  if (now >= nextStart - publishAhead && !kids.has(upcoming) && !ours.some((k) => k.activatesAt.getTime() >= nextStart)) {
     create.push({ slot: slot + 1, kid: upcoming, activatesAt: new Date(nextStart) });
   }
 

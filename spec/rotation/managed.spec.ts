@@ -178,4 +178,20 @@ describe('managed rotation (keys.rotation)', () => {
     expect(configErrorOf(config(memoryStore(), { checkEvery: '2d' })).path).to.equal('keys.rotation.checkEvery');
     expect(configErrorOf(config(memoryStore(), { encryptionKey: 'short' })).path).to.equal('keys.rotation.encryptionKey');
   });
+
+  it('after a change of keys.rotation.algorithm, signs with a new key of it at once and still verifies the old tokens', async () => {
+    const store = memoryStore();
+    const before = start(config(store, { algorithm: 'RS256' }));
+    await before.ready();
+    const { token: old } = await before.issue(alice);
+    await before.close();
+
+    const after = start({ ...config(store), keys: { algorithm: ['ES256', 'RS256'], rotation: { algorithm: 'ES256', every: '30d', publishAhead: '1d', checkEvery: '1h' } } });
+    await after.ready();
+    const { token } = await after.issue(alice);
+    expect(decode(token).header.alg).to.equal('ES256');
+    expect((await after.verify(old)).username).to.equal('alice');
+    const states = Object.fromEntries(after.keyring.list().map((k) => [k.alg, k.state]));
+    expect(states).to.deep.equal({ ES256: 'active', RS256: 'retired' });
+  });
 });
