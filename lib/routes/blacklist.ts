@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Authority } from '../authority/authority.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { optionalString, readBody } from './body.js';
-import { callerToken } from './caller.js';
+import { createExtractor } from '../middleware/extract.js';
 import { clearTokenCookie } from './cookies.js';
 
 /**
@@ -13,7 +13,7 @@ import { clearTokenCookie } from './cookies.js';
  */
 export function blacklistRoute(authority: Authority) {
   const { config } = authority;
-  const extract = callerToken(config);
+  const extract = createExtractor(config);
   return async function blacklist(ctx: Context): Promise<void> {
     const body = await readBody(ctx);
     const given = optionalString(body, 'token');

@@ -1,13 +1,7 @@
 import type { Context } from 'koa';
 import type { Authenticated, Authority } from '../authority/authority.js';
-import type { ResolvedConfig } from '../config/types.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { createExtractor, type ExtractedToken } from '../middleware/extract.js';
-
-/** Finds the caller's own token (header, impersonation cookie, auth cookie) as the middleware does. */
-export function callerToken(config: ResolvedConfig): (ctx: Context) => ExtractedToken | undefined {
-  return createExtractor(config);
-}
 
 /**
  * The authenticated caller of a route, checked exactly as the middleware checks it
