@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,5 +83,39 @@ export function checkJws(jwks: readonly JwkObject[], jws: string): { outcome: Ou
     throw last;
   } catch (err) {
     return { outcome: 'refused', reason: (err as Error).message };
+  }
+}
+
+/** A case this library cannot honour: what it does instead, and why. */
+export type NotHonoured = Readonly<Record<number, { actual: Outcome; why: string }>>;
+
+/**
+ * One `it` per case of a group: a listed case is pinned to what it does now, a "valid" case
+ * must verify (after `validCheck`, when given), an "invalid" one must be refused.
+ *
+ * @example
+ * ```ts
+ * caseSpecs(group.tests, groupKeys(group), NOT_HONOURED, 'verifies');
+ * ```
+ */
+export function caseSpecs(tests: readonly WycheproofTest[], jwks: readonly JwkObject[], notHonoured: NotHonoured, validTitle: string, validCheck?: () => void): void {
+  for (const test of tests) {
+    const listed = notHonoured[test.tcId];
+    const title = `tcId ${test.tcId} ${test.comment}${test.flags?.length ? ` [${test.flags.join(', ')}]` : ''}`;
+    if (listed) {
+      it(`${title}: not honoured (${listed.why}), stays ${listed.actual}`, function () {
+        expect(checkJws(jwks, test.jws).outcome).to.equal(listed.actual);
+      });
+    } else if (test.result === 'valid') {
+      it(`${title}: ${validTitle}`, function () {
+        validCheck?.();
+        const { outcome, reason } = checkJws(jwks, test.jws);
+        expect(outcome, reason).to.equal('verified');
+      });
+    } else {
+      it(`${title}: is refused`, function () {
+        expect(checkJws(jwks, test.jws).outcome).to.be.oneOf(['refused', 'refused at import']);
+      });
+    }
   }
 }

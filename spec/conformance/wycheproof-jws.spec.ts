@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkJws, groupKeys, loadWycheproof, type Outcome, VECTORS_DIR } from './vectors.js';
+import { caseSpecs, groupKeys, loadWycheproof, type NotHonoured, VECTORS_DIR } from './vectors.js';
 
 /**
  * Wycheproof's JSON Web Signature vectors through the keyring's signature check: the group's
@@ -19,7 +19,7 @@ import { checkJws, groupKeys, loadWycheproof, type Outcome, VECTORS_DIR } from '
  * | 367, 370 | invalid  | verified          | this copy of the vector is byte for byte tcId 357 (valid): its padding was lost, nothing can tell them apart |
  * | 372, 373 | valid    | refused           | a '?' inside the header/payload: we accept only strict base64url (a lenient decoder would skip it) |
  */
-const NOT_HONOURED: Readonly<Record<number, { actual: Outcome; why: string }>> = {
+const NOT_HONOURED: NotHonoured = {
   259: { actual: 'refused', why: 'empty payload' },
   264: { actual: 'refused', why: 'empty payload' },
   268: { actual: 'refused', why: 'empty payload' },
@@ -53,24 +53,7 @@ describe('conformance: Wycheproof json_web_signature_test.json', function () {
     const jwks = groupKeys(group);
     const kids = jwks.map((k) => `${k.kid ?? '(no kid)'} ${k.alg ?? k.kty}`).join(', ');
     describe(`group ${group.comment} (${kids})`, function () {
-      for (const test of group.tests) {
-        const listed = NOT_HONOURED[test.tcId];
-        const title = `tcId ${test.tcId} ${test.comment}${test.flags?.length ? ` [${test.flags.join(', ')}]` : ''}`;
-        if (listed) {
-          it(`${title}: not honoured (${listed.why}), stays ${listed.actual}`, function () {
-            expect(checkJws(jwks, test.jws).outcome).to.equal(listed.actual);
-          });
-        } else if (test.result === 'valid') {
-          it(`${title}: verifies`, function () {
-            const { outcome, reason } = checkJws(jwks, test.jws);
-            expect(outcome, reason).to.equal('verified');
-          });
-        } else {
-          it(`${title}: is refused`, function () {
-            expect(checkJws(jwks, test.jws).outcome).to.be.oneOf(['refused', 'refused at import']);
-          });
-        }
-      }
+      caseSpecs(group.tests, jwks, NOT_HONOURED, 'verifies');
     });
   }
 });

@@ -1,15 +1,11 @@
 import { type Connection, type Model, Schema } from 'mongoose';
+import type { BlacklistEntry, StoredSigningKey } from '../store.js';
 
 // The Mongoose models of mongooseStore. Collections carry a `koajwt_` prefix so that they
 // never collide with an application's own collections on the same connection.
 
-export interface BlacklistedTokenDoc {
-  tokenId: string;
-  token?: string;
-  user?: string;
-  expiresAt: Date;
-  blacklistedAt: Date;
-}
+/** A blacklist entry is stored as the Store contract defines it. */
+export type BlacklistedTokenDoc = BlacklistEntry;
 
 export interface UserSecretDoc {
   user: string;
@@ -27,16 +23,8 @@ export interface RefreshTokenDoc {
   revokedAt: Date | null;
 }
 
-export interface SigningKeyDoc {
-  kid: string;
-  alg: string;
-  state: 'next' | 'active' | 'retired';
-  privateJwk: Record<string, unknown> | string;
-  createdAt: Date;
-  activatesAt?: Date;
-  retiredAt?: Date;
-  notAfter?: Date;
-}
+/** A managed signing key is stored as the Store contract defines it. */
+export type SigningKeyDoc = StoredSigningKey;
 
 // strict: unknown fields are dropped; strictQuery: unknown fields in a filter are dropped too.
 const options = { strict: true, strictQuery: true, versionKey: false } as const;
