@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { buildApp } from '../../example/app.js';
 import { curlLines } from '../../example/curl-lines.js';
 import { loadOrCreateDevKey } from '../../example/dev-keys.js';
+import { readmeCurlLines } from '../docs/readme-curl.js';
 
 // The demo's parts, in-process: development key handling, the app, the printed lines.
 
@@ -90,13 +91,23 @@ describe('demo curl lines', function () {
   const lines = curlLines('http://localhost:4321');
 
   it('names the given address in every line', function () {
-    expect(lines).to.have.length(5);
+    expect(lines).to.have.length(7);
     for (const line of lines) expect(line).to.include('http://localhost:4321/');
   });
 
   it('keeps the token in $TOKEN first and uses it afterwards', function () {
     expect(lines[0]).to.match(/^TOKEN=\$\(curl /);
-    for (const line of lines.slice(1, 4)) expect(line).to.include('$TOKEN');
+    for (const line of lines.slice(1, 6)) expect(line).to.include('$TOKEN');
+  });
+
+  it('log in, call, refresh, verify, log out, call again, then the JWKS', function () {
+    expect(lines.map((l) => l.match(/http:\/\/localhost:\d+(\S*)/)![1])).to.deep.equal([
+      '/auth/token', '/me', '/auth/token/refresh', '/auth/token/verify', '/auth/token/blacklist', '/me', '/.well-known/jwks.json',
+    ]);
+  });
+
+  it("are the lines README.md shows for port 3000 (its block marked <!-- demo-curl -->)", function () {
+    expect(readmeCurlLines('demo-curl')).to.deep.equal(curlLines('http://localhost:3000'));
   });
 
   it('sends the seeded credentials as JSON', function () {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { readmeCurlLines } from '../docs/readme-curl.js';
 import { decode } from '../helpers/tokens.js';
 
 // The demo service as a user runs it: its own process, its own port, driven over HTTP.
@@ -112,14 +113,12 @@ describe('the demo service (npm start)', function () {
       expect(demo.output()).to.match(/keys: .*ES256, kid dev-[A-Za-z0-9_-]+, generated now\): development keys/);
     });
 
-    it('prints curl lines for obtain, /me, refresh, verify and the JWKS, all on its port', function () {
-      const lines = demo.output().split('\n').filter((l) => /\bcurl /.test(l));
+    it("prints README.md's curl lines (log in, call, refresh, verify, log out, call again, JWKS), on its port", function () {
+      const printed = demo.output().split('\n').filter((l) => /\bcurl /.test(l)).map((l) => l.trim());
       const url = `http://localhost:${demo.port}`;
-      expect(lines).to.have.length(5);
-      for (const line of lines) expect(line).to.include(url);
-      expect(lines.map((l) => l.match(/http:\/\/localhost:\d+(\S*)/)![1])).to.deep.equal([
-        '/auth/token', '/me', '/auth/token/refresh', '/auth/token/verify', '/.well-known/jwks.json',
-      ]);
+      expect(printed).to.have.length(7);
+      for (const line of printed) expect(line).to.include(url);
+      expect(printed).to.deep.equal(readmeCurlLines('demo-curl').map((l) => l.replaceAll('http://localhost:3000', url)));
       expect(demo.output()).not.to.match(/localhost:(?!\d)/);
     });
   });
@@ -207,19 +206,21 @@ describe('the demo service (npm start)', function () {
     });
   });
 
-  describe('the printed curl lines', function () {
-    it('work when pasted into a shell, in order', function () {
+  describe("README.md's curl lines", function () {
+    it('work when pasted into a shell, in order, against the demo: log in, call, refresh, verify, log out, refused', function () {
       if (!hasCurl()) {
         this.test!.title += ' (skipped: curl is not installed on this machine)';
         this.skip();
       }
-      const lines = demo.output().split('\n').map((l) => l.trim()).filter((l) => /^(TOKEN=|curl )/.test(l));
+      const lines = readmeCurlLines('demo-curl').map((l) => l.replaceAll('http://localhost:3000', `http://localhost:${demo.port}`));
       const out = execFileSync('bash', ['-c', `set -e\n${lines.join('\n')}`], { encoding: 'utf8', timeout: 15_000 });
-      const [token, me, refreshed, verified, jwks] = out.trim().split('\n');
+      const [token, me, refreshed, verified, revoked, refused, jwks] = out.trim().split('\n');
       expect(token).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(JSON.parse(me!)).to.include({ username: 'admin' });
-      expect(JSON.parse(refreshed!).token).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(JSON.parse(verified!).payload).to.include({ username: 'admin' });
+      expect(refreshed).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/).and.not.equal(token);
+      expect(JSON.parse(verified!)).to.include({ token: refreshed });
+      expect(JSON.parse(revoked!).token_id).to.equal(decode(token!).payload.jti);
+      expect(JSON.parse(refused!)).to.include({ error: 'token_revoked' });
       expect(JSON.parse(jwks!).keys).to.have.length(1);
     });
   });
