@@ -67,8 +67,8 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
     await cached.verify(token);
 
     add(alg, 'floor (node:crypto)', () => do_not_optimize(rawFloor(alg, keyObject)(token)));
-    add(alg, 'koa-jwt-auth auth.verify', async () => do_not_optimize(await auth.verify(token)));
-    add(alg, 'koa-jwt-auth auth.verify, token cache', async () => do_not_optimize(await cached.verify(token)));
+    add(alg, 'koa-jwt-kit auth.verify', async () => do_not_optimize(await auth.verify(token)));
+    add(alg, 'koa-jwt-kit auth.verify, token cache', async () => do_not_optimize(await cached.verify(token)));
     if (alg !== 'EdDSA') {
       // jsonwebtoken has no EdDSA.
       add(alg, 'jsonwebtoken (KeyObject)', () => do_not_optimize(jwt.verify(token, keyObject, { algorithms: [alg] })));

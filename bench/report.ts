@@ -39,10 +39,10 @@ function microSection(micro: MicroResult, markdown: boolean, targets: Target[]):
     for (const r of micro.rows.filter((row) => row.alg === alg)) {
       rows.push([alg, r.name, fmtNs(r.ns), Math.round(1e9 / r.ns).toLocaleString('en-US'), floor ? x(r.ns / floor) : '']);
     }
-    const ours = find(alg, 'koa-jwt-auth auth.verify');
+    const ours = find(alg, 'koa-jwt-kit auth.verify');
     if (ours && floor) targets.push({ what: `${alg} auth.verify (no cache) ≤ ${limits[alg]}× the raw floor`, measured: x(ours / floor), ok: ours / floor <= limits[alg]! });
   }
-  const hit = find('HS256', 'koa-jwt-auth auth.verify, token cache');
+  const hit = find('HS256', 'koa-jwt-kit auth.verify, token cache');
   if (hit) targets.push({ what: 'verified-token cache hit (whole auth.verify) < 1 µs', measured: fmtNs(hit), ok: hit < 1000 });
   const rev = micro.rows.filter((r) => r.alg === 'revocation');
   for (const r of rev) rows.push(['revocation', r.name, fmtNs(r.ns), Math.round(1e9 / r.ns).toLocaleString('en-US'), '']);
@@ -91,7 +91,7 @@ export function renderReport(report: Report, options: { markdown: boolean }): st
   const h = (t: string) => (markdown ? `### ${t}` : `== ${t} ==`);
   const out: string[] = [];
   const targets: Target[] = [];
-  out.push(markdown ? '## Benchmark results' : 'koa-jwt-auth benchmarks');
+  out.push(markdown ? '## Benchmark results' : 'koa-jwt-kit benchmarks');
   out.push('');
   out.push(`Machine: ${machine.cores} cores, ${machine.cpu}; Node ${machine.node}; ${machine.date}${machine.quick ? ' (--quick: short runs, noisier)' : ''}.`);
   if (report.micro) {

@@ -42,7 +42,7 @@ export function buildApp(options: DemoOptions): Demo {
   const router = new Router<JwtState>();
   router.get('/', (ctx) => {
     ctx.body = {
-      service: 'koa-jwt-auth demo',
+      service: 'koa-jwt-kit demo',
       routes: ['POST /auth/token', 'POST /auth/token/refresh', 'POST /auth/token/verify', 'GET /.well-known/jwks.json', 'GET /me'],
     };
   });

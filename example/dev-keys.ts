@@ -13,7 +13,7 @@ export interface DevKey {
 
 export const DEV_KEY_FILE = 'es256-private.pem';
 
-const NOTE = `# Development keys of the koa-jwt-auth demo (example/server.ts)
+const NOTE = `# Development keys of the koa-jwt-kit demo (example/server.ts)
 
 Generated on the first \`npm start\`. They sign the demo's tokens on this machine only:
 never use them in production and never commit them (keys/dev/ is in .gitignore).

@@ -21,7 +21,7 @@ const server = app.listen(port, '127.0.0.1', () => {
   const inCwd = relative(process.cwd(), keysDir);
   const shownDir = inCwd && !inCwd.startsWith('..') ? inCwd : keysDir;
   console.log([
-    `koa-jwt-auth demo listening on ${base}`,
+    `koa-jwt-kit demo listening on ${base}`,
     `  keys:  ${shownDir} (ES256, kid ${key.kid}${key.created ? ', generated now' : ''}): development keys, never for production`,
     `  users: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}${'isSuperuser' in u ? ' (superuser)' : ''}`).join(', ')}`,
     '',

@@ -1,5 +1,5 @@
 /**
- * Every failure koa-jwt-auth reports is one of these classes. Each has a stable `code` (the
+ * Every failure koa-jwt-kit reports is one of these classes. Each has a stable `code` (the
  * `error` member of the JSON body) and the HTTP `status` the middleware and routes answer
  * with. The HTTP layer maps error → response by these two fields only, never by message text.
  *

@@ -1,9 +1,10 @@
 /**
- * koa-jwt-auth: JSON Web Token authentication for Koa.
+ * koa-jwt-kit: JSON Web Token authentication for Koa.
  *
  * @example
  * ```ts
- * import { koaJwt, memoryUsers } from 'koa-jwt-auth';
+ * import { koaJwt, memoryUsers } from 'koa-jwt-kit';
+ * // MongoDB: import { mongooseStore, mongooseUsers } from 'koa-jwt-kit/mongoose';
  * const auth = koaJwt({ keys: { secret: process.env.JWT_SECRET! }, users: memoryUsers([...]) });
  * ```
  */
@@ -26,6 +27,3 @@ export { memoryUsers, type MemoryUserInput } from './users/memory.js';
 export { hashPassword, verifyPassword } from './users/password.js';
 export type { Store, BlacklistStore, BlacklistEntry, RefreshTokenStore, RefreshTokenRecord, UserSecretStore, SigningKeyStore, StoredSigningKey, ConsumeResult } from './stores/store.js';
 export { memoryStore } from './stores/memory.js';
-export { mongooseStore } from './stores/mongoose/store.js';
-export { storeModels, type StoreModels } from './stores/mongoose/models.js';
-export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose.js';

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { type Authenticated, type Authority, createAuthority } from './authority/authority.js';
-import { startRotation } from './authority/rotation.js';
+import { type Authenticated, type Authority, createAuthority } from './authority.js';
+import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
 import type { Keyring } from './keyring/keyring.js';
@@ -78,7 +78,7 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
       ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload)
       : { payload: tokenOrPayload }),
     rotateUserSecret: async (user: AuthUser | string | number) => {
-      if (!authority.userSecrets) throw new Error('koa-jwt-auth: rotateUserSecret needs userSecrets: true');
+      if (!authority.userSecrets) throw new Error('koa-jwt-kit: rotateUserSecret needs userSecrets: true');
       await authority.userSecrets.rotate(user);
     },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),

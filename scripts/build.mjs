@@ -1,5 +1,5 @@
 // Builds dist/esm (import) and dist/cjs (require) from lib/ with tsc, so that
-// `import { koaJwt } from 'koa-jwt-auth'` and `require('koa-jwt-auth')` both work.
+// `import { koaJwt } from 'koa-jwt-kit'` and `require('koa-jwt-kit')` both work.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 

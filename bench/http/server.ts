@@ -13,13 +13,13 @@ export const APPS = {
   'bare-es256': 'bare Koa, ES256 header',
   'koa-jwt-string': 'koa-jwt, string secret',
   'koa-jwt-keyobject': 'koa-jwt, KeyObject secret',
-  'ours-hs256': 'koa-jwt-auth HS256',
-  'ours-hs256-cache': 'koa-jwt-auth HS256, token cache',
-  'ours-hs256-revocation-cache': 'koa-jwt-auth HS256, token cache + blacklist.cache',
-  'ours-rs256': 'koa-jwt-auth RS256',
-  'ours-rs256-cache': 'koa-jwt-auth RS256, token cache',
-  'ours-es256': 'koa-jwt-auth ES256',
-  'ours-es256-cache': 'koa-jwt-auth ES256, token cache',
+  'ours-hs256': 'koa-jwt-kit HS256',
+  'ours-hs256-cache': 'koa-jwt-kit HS256, token cache',
+  'ours-hs256-revocation-cache': 'koa-jwt-kit HS256, token cache + blacklist.cache',
+  'ours-rs256': 'koa-jwt-kit RS256',
+  'ours-rs256-cache': 'koa-jwt-kit RS256, token cache',
+  'ours-es256': 'koa-jwt-kit ES256',
+  'ours-es256-cache': 'koa-jwt-kit ES256, token cache',
 } as const;
 export type AppId = keyof typeof APPS;
 

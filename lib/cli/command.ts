@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { KoaJwtConfig } from '../config/types.js';
 
-/** Exit codes of the koa-jwt-auth command. */
+/** Exit codes of the koa-jwt-kit command. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 /** A failure the CLI reports as one line on stderr with exit code 1. */
@@ -28,14 +28,14 @@ export interface CommandContext {
 }
 
 /**
- * One command of koa-jwt-auth. A command lives in its own file under lib/cli/commands/ and is
+ * One command of koa-jwt-kit. A command lives in its own file under lib/cli/commands/ and is
  * listed in lib/cli/commands.ts; main.ts parses, dispatches and maps errors to exit codes.
  */
 export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  /** The usage line(s) after `koa-jwt-auth `, e.g. `token <username> | token --id <id>`. */
+  /** The usage line(s) after `koa-jwt-kit `, e.g. `token <username> | token --id <id>`. */
   readonly usage: string;
   /** Longer help: options and examples. */
   readonly help?: string;

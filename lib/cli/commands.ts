@@ -5,7 +5,7 @@ import { keysCommand } from './commands/keys.js';
 import { tokenCommand } from './commands/token.js';
 
 /**
- * Every command of koa-jwt-auth, in the order `--help` lists them. A new command is one file
+ * Every command of koa-jwt-kit, in the order `--help` lists them. A new command is one file
  * in lib/cli/commands/ exporting a Command, plus one line here.
  */
 export const commands: readonly Command[] = [

@@ -5,7 +5,7 @@ import type { KoaJwtConfig } from '../config/types.js';
 import { CliFailure } from './command.js';
 
 /** Looked for in the working directory when --config is not given. */
-export const DEFAULT_CONFIG_FILES = ['koa-jwt-auth.config.js', 'koa-jwt-auth.config.mjs', 'koa-jwt-auth.config.ts', 'koa-jwt-auth.config.json'];
+export const DEFAULT_CONFIG_FILES = ['koa-jwt-kit.config.js', 'koa-jwt-kit.config.mjs', 'koa-jwt-kit.config.ts', 'koa-jwt-kit.config.json'];
 
 // A real dynamic import in both builds: the CommonJS build would otherwise turn import() into require().
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;

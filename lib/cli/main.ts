@@ -12,22 +12,22 @@ const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'Usage: koa-jwt-auth [--config <module>] <command> [options]',
+    'Usage: koa-jwt-kit [--config <module>] <command> [options]',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Options:',
     '  -c, --config <module>  a .js, .mjs, .ts or .json module exporting a KoaJwtConfig',
-    '                         (default export or `config`); default ./koa-jwt-auth.config.*',
-    '  -h, --help             help for koa-jwt-auth or for a command (koa-jwt-auth <command> --help)',
+    '                         (default export or `config`); default ./koa-jwt-kit.config.*',
+    '  -h, --help             help for koa-jwt-kit or for a command (koa-jwt-kit <command> --help)',
     '',
     'Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage.',
   ].join('\n');
 }
 
 const commandHelp = (command: Command): string =>
-  [`Usage: koa-jwt-auth [--config <module>] ${command.usage}`, '', command.summary[0]!.toUpperCase() + command.summary.slice(1) + '.', ...(command.help ? ['', command.help] : [])].join('\n');
+  [`Usage: koa-jwt-kit [--config <module>] ${command.usage}`, '', command.summary[0]!.toUpperCase() + command.summary.slice(1) + '.', ...(command.help ? ['', command.help] : [])].join('\n');
 
 /** The first positional: the command name. Options before it may take a value (`--config x`). */
 function findCommandName(argv: readonly string[]): string | undefined {
@@ -48,7 +48,7 @@ const defaultIo = (): CommandIo => ({
 });
 
 /**
- * Runs koa-jwt-auth with `argv` (without node and the script) and resolves the exit code:
+ * Runs koa-jwt-kit with `argv` (without node and the script) and resolves the exit code:
  * 0 ok, 1 failure (one line on stderr), 2 usage.
  *
  * @example
@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo())
   const name = findCommandName(argv);
   const command = name === undefined ? undefined : commands.find((c) => c.name === name);
   if (name !== undefined && !command) {
-    io.stderr(`koa-jwt-auth: unknown command ${name}\n\n${overview()}`);
+    io.stderr(`koa-jwt-kit: unknown command ${name}\n\n${overview()}`);
     return EXIT.usage;
   }
   let values: Record<string, string | boolean | undefined>;
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo())
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...command?.options }, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
-    io.stderr(`koa-jwt-auth: ${(err as Error).message.split('\n')[0]}\n\n${command ? commandHelp(command) : overview()}`);
+    io.stderr(`koa-jwt-kit: ${(err as Error).message.split('\n')[0]}\n\n${command ? commandHelp(command) : overview()}`);
     return EXIT.usage;
   }
   if (!command) {
@@ -86,17 +86,17 @@ export async function main(argv: readonly string[], io: CommandIo = defaultIo())
     });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`koa-jwt-auth ${command.name}: ${err.message}\n\n${commandHelp(command)}`);
+      io.stderr(`koa-jwt-kit ${command.name}: ${err.message}\n\n${commandHelp(command)}`);
       return EXIT.usage;
     }
     // One line: a ConfigError names its path, a store failure says so, nothing else leaks a stack.
     const reason = err instanceof CliFailure || err instanceof KoaJwtError ? err.message : `${(err as Error)?.message ?? String(err)}`;
-    io.stderr(`koa-jwt-auth ${command.name}: ${reason.split('\n')[0]}`);
+    io.stderr(`koa-jwt-kit ${command.name}: ${reason.split('\n')[0]}`);
     return EXIT.failure;
   }
 }
 
-/** Entry point of bin/koa-jwt-auth.cjs: runs main and exits with its code. */
+/** Entry point of bin/koa-jwt-kit.cjs: runs main and exits with its code. */
 export async function run(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const code = await main(argv);
   // A config module may have opened connections (mongoose) that would keep the process alive.

@@ -123,7 +123,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   }
 
   const hasKeySource = staticKeys.length > 0 || jwksUri !== undefined || rotation !== undefined;
-  if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-auth keys generate --dir ${keysIn.dir} --state active\``);
+  if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-kit keys generate --dir ${keysIn.dir} --state active\``);
   if (!hasKeySource) {
     const first = algorithms[0]!;
     throw algorithmInfo(first).family === 'secret'

@@ -1,4 +1,4 @@
-/** The JWS algorithms koa-jwt-auth signs and verifies (RFC 7518, RFC 8037). `none` is not one of them. */
+/** The JWS algorithms koa-jwt-kit signs and verifies (RFC 7518, RFC 8037). `none` is not one of them. */
 export const ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',

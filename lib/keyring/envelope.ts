@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 // kid as additional authenticated data, so an envelope moved to another record does not open.
 
 const VERSION = 'v1';
-const INFO = Buffer.from('koa-jwt-auth signing key envelope v1');
+const INFO = Buffer.from('koa-jwt-kit signing key envelope v1');
 
 /** Thrown when an envelope is malformed, or was sealed under another key or kid. */
 export class EnvelopeError extends Error {

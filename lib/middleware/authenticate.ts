@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { CredentialsRequiredError } from '../errors.js';
 import type { JwsHeader } from '../tokens/jws.js';
 import type { JwtPayload } from '../tokens/claims.js';

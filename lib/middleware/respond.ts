@@ -9,7 +9,7 @@ const NO_TOKEN_CODES = new Set(['credentials_required', 'invalid_credentials']);
 const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
 
 /**
- * Translates a koa-jwt-auth error into the HTTP answer of the contract: the status of its
+ * Translates a koa-jwt-kit error into the HTTP answer of the contract: the status of its
  * class, a JSON body `{ error, error_description }` (RFC 6750 / OAuth 2.0 shape) and, for a
  * 401, `WWW-Authenticate: Bearer realm="api"` with `error="invalid_token"` when a token was
  * presented. Errors of other origins (body parsing) are mapped to 400/413/415 first.

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { optionalString, readBody } from './body.js';
 import { createExtractor } from '../middleware/extract.js';

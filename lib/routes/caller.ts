@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authenticated, Authority } from '../authority/authority.js';
+import type { Authenticated, Authority } from '../authority.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { createExtractor, type ExtractedToken } from '../middleware/extract.js';
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
-import { impersonate } from '../authority/impersonation.js';
+import type { Authority } from '../authority.js';
+import { impersonate } from '../impersonation.js';
 import { InvalidRequestError } from '../errors.js';
 import { readBody } from './body.js';
 import { callerAuthenticator } from './caller.js';

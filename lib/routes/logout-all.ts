@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { callerAuthenticator } from './caller.js';
 import { clearTokenCookie } from './cookies.js';
 

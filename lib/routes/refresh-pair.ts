@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { TokenError } from '../errors.js';
 import { optionalString, readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
 import { pairRefreshRoute } from './refresh-pair.js';

@@ -1,4 +1,4 @@
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { blacklistRoute } from './blacklist.js';
 import { impersonateRoute } from './impersonate.js';
 import { logoutAllRoute } from './logout-all.js';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { Authority } from '../authority/authority.js';
+import type { Authority } from '../authority.js';
 import { respondWithError } from '../middleware/respond.js';
 import { obtainRoute } from './obtain.js';
 import { refreshRoute } from './refresh.js';
@@ -23,7 +23,7 @@ export const DEFAULT_PATHS = {
 
 export type RouteHandler = (ctx: Context) => Promise<void>;
 
-/** Wraps a route so that every koa-jwt-auth error becomes its HTTP answer. */
+/** Wraps a route so that every koa-jwt-kit error becomes its HTTP answer. */
 export function handle(route: RouteHandler): (ctx: Context) => Promise<void> {
   return async (ctx) => {
     try {

@@ -1,5 +1,5 @@
 /**
- * Persistence behind koa-jwt-auth: revocations, refresh families, per-user secrets and
+ * Persistence behind koa-jwt-kit: revocations, refresh families, per-user secrets and
  * managed signing keys. `memoryStore()` is the embedded default; `mongooseStore(connection)`
  * shares state between every instance of a service. One contract suite (spec/store-contract)
  * runs against every implementation.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenExpiredError, TokenInvalidError, TokenNotYetValidError } from '../errors.js';
 
-/** The claims koa-jwt-auth reads and writes (drf-jwt's payload, plus RFC 7519 and RFC 8693 `act`). */
+/** The claims koa-jwt-kit reads and writes (drf-jwt's payload, plus RFC 7519 and RFC 8693 `act`). */
 export interface JwtPayload {
   user_id?: string | number;
   username?: string;

@@ -4,6 +4,7 @@ import { RefreshExpiredError, RefreshNotAllowedError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import type { AuthUser } from '../users/provider.js';
 import { type JwtPayload, newTokenId, now } from './claims.js';
+import { familyIdOf, refreshDeadline } from './family.js';
 import { signPayload } from './jws.js';
 
 /** A freshly signed token and the claims it carries. */
@@ -59,7 +60,7 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     const gate = keyring.beforeSign();
     if (gate) await gate;
     const key = keyring.signingKey();
-    if (!key) throw new Error('koa-jwt-auth: this keyring has no active signing key (verify-only, or every key retired)');
+    if (!key) throw new Error('koa-jwt-kit: this keyring has no active signing key (verify-only, or every key retired)');
     return signPayload(payload, key);
   }
 
@@ -96,9 +97,8 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     if (!refreshConfig.allow) throw new RefreshNotAllowedError('Token refresh is disabled.');
     if (typeof old.orig_iat !== 'number') throw new RefreshNotAllowedError('This token has no orig_iat and cannot be refreshed.');
     const at = now();
-    const familyEnd = old.orig_iat + refreshConfig.expiresIn;
-    if (at >= familyEnd) throw new RefreshExpiredError();
-    const origJti = old.orig_jti ?? old.jti;
+    if (at >= refreshDeadline(old.orig_iat, config)) throw new RefreshExpiredError();
+    const origJti = familyIdOf(old);
     let exp = at + tokenConfig.expiresIn;
     // An impersonation token is never refreshed past the lifetime of the first one.
     if (old.act && typeof old.orig_exp === 'number') exp = Math.min(exp, old.orig_exp);

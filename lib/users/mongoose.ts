@@ -2,7 +2,7 @@ import mongoose, { type Model } from 'mongoose';
 import { dummyHash, verifyPassword } from './password.js';
 import type { AuthUser, UserProvider } from './provider.js';
 
-/** Which fields of the application's user model hold what koa-jwt-auth needs. */
+/** Which fields of the application's user model hold what koa-jwt-kit needs. */
 export interface MongooseUsersOptions {
   /** Default `username`. */
   usernameField?: string;

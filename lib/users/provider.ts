@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 
-/** A user as koa-jwt-auth sees it. Applications may carry more fields; they are passed through. */
+/** A user as koa-jwt-kit sees it. Applications may carry more fields; they are passed through. */
 export interface AuthUser {
   id: string | number;
   username: string;

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 
-// The CLI as users run it: bin/koa-jwt-auth.cjs in a child process (from source, through tsx).
+// The CLI as users run it: bin/koa-jwt-kit.cjs in a child process (from source, through tsx).
 
 const root = join(import.meta.dirname, '..', '..');
-const bin = join(root, 'bin', 'koa-jwt-auth.cjs');
-const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+const bin = join(root, 'bin', 'koa-jwt-kit.cjs');
+const fixture = (name: string) => join(import.meta.dirname, '..', '..', 'fixtures', 'cli', name);
 const secret = randomBytes(32).toString('hex');
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -59,7 +59,7 @@ const result = (name: RunName): Promise<Run> => {
   return started[name];
 };
 
-describe('koa-jwt-auth (CLI)', function () {
+describe('koa-jwt-kit (CLI)', function () {
   this.timeout(60_000);
   before(async () => {
     await result('alice');
@@ -123,7 +123,7 @@ describe('koa-jwt-auth (CLI)', function () {
       // It loaded: the failure is koaJwt()'s own verdict on it (no users), naming the path.
       expect(code).to.equal(1);
       expect(stdout).to.equal('');
-      expect(stderr).to.match(/^koa-jwt-auth delete-stale-tokens: users: required/);
+      expect(stderr).to.match(/^koa-jwt-kit delete-stale-tokens: users: required/);
     });
 
     it('reports a wrong config in one line naming the path (exit 1)', async () => {
@@ -151,7 +151,7 @@ describe('koa-jwt-auth (CLI)', function () {
       it(`explains ${command} (exit 0, no config needed)`, async () => {
         const { code, stdout } = await result(name);
         expect(code).to.equal(0);
-        expect(stdout).to.include(`Usage: koa-jwt-auth [--config <module>] ${command}`);
+        expect(stdout).to.include(`Usage: koa-jwt-kit [--config <module>] ${command}`);
       });
     }
 

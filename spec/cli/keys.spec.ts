@@ -16,11 +16,11 @@ function capture(): CommandIo & { out: string[]; err: string[] } {
   return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: process.env, cwd: process.cwd() };
 }
 
-/** `koa-jwt-auth keys …` through the CLI's main(), as the bin runs it. */
+/** `koa-jwt-kit keys …` through the CLI's main(), as the bin runs it. */
 const keysCommand = (argv: string[], io: CommandIo) => main(['keys', ...argv], io);
 const jwksCommand = (argv: string[], io: CommandIo) => main(['jwks', ...argv], io);
 
-describe('koa-jwt-auth keys', () => {
+describe('koa-jwt-kit keys', () => {
   let dir: string;
   const run = async (...argv: string[]) => {
     const io = capture();
@@ -29,7 +29,7 @@ describe('koa-jwt-auth keys', () => {
   };
   const states = () => Object.fromEntries(readManifest(dir).keys.map((k) => [k.kid, k.state]));
 
-  beforeEach(() => { dir = join(mkdtempSync(join(tmpdir(), 'koa-jwt-auth-cli-')), 'keys'); });
+  beforeEach(() => { dir = join(mkdtempSync(join(tmpdir(), 'koa-jwt-kit-cli-')), 'keys'); });
   afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
   it('generate writes a private key readable by its owner only and adds it to the manifest', async () => {
@@ -88,13 +88,13 @@ describe('koa-jwt-auth keys', () => {
   });
 
   it('--help prints the usage and exits 0; an unknown command exits 2', async () => {
-    expect((await run('--help')).out).to.match(/^Usage: koa-jwt-auth .*keys generate/);
+    expect((await run('--help')).out).to.match(/^Usage: koa-jwt-kit .*keys generate/);
     expect((await run('frobnicate')).code).to.equal(2);
     expect((await run()).code).to.equal(2);
   });
 
-  it('runs as bin/koa-jwt-auth.cjs in a child process', async () => {
-    const bin = join(import.meta.dirname, '..', '..', 'bin', 'koa-jwt-auth.cjs');
+  it('runs as bin/koa-jwt-kit.cjs in a child process', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'koa-jwt-kit.cjs');
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, 'keys', 'generate', '--alg', 'EdDSA', '--kid', 'spawned', '--dir', dir], {
         env: { ...process.env, KOA_JWT_AUTH_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
@@ -110,9 +110,9 @@ describe('koa-jwt-auth keys', () => {
   });
 });
 
-describe('koa-jwt-auth jwks', () => {
+describe('koa-jwt-kit jwks', () => {
   let tmp: string;
-  beforeEach(() => { tmp = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-jwks-')); });
+  beforeEach(() => { tmp = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-jwks-')); });
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('prints the JWKS a JSON config would publish (public members only)', async () => {
@@ -143,7 +143,7 @@ describe('koa-jwt-auth jwks', () => {
 
   it('needs a config, and no arguments', async () => {
     const io = { ...capture(), cwd: tmp };
-    expect(await jwksCommand([], io)).to.equal(1); // no --config and no koa-jwt-auth.config.* here
+    expect(await jwksCommand([], io)).to.equal(1); // no --config and no koa-jwt-kit.config.* here
     expect(await jwksCommand(['extra'], capture())).to.equal(2);
   });
 });

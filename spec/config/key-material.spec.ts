@@ -21,7 +21,7 @@ async function roundTrip(keys: KoaJwtConfig['keys']): Promise<void> {
 describe('key material', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-keys-'));
+    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-keys-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Algorithm } from '../../lib/keyring/algorithms.js';
@@ -8,10 +8,10 @@ import { Keyring } from '../../lib/keyring/keyring.js';
 import { importPublicKey, importSecret, type JwkObject } from '../../lib/keyring/material.js';
 import { parseCompact, verifySignature } from '../../lib/tokens/jws.js';
 
-// The vectors live beside the repository (../shared/vectors), not in it: a fresh clone in CI
-// has shared/ next to it. Without them the conformance suites skip and say so.
+// The vectors are vendored in fixtures/wycheproof (Apache-2.0, see its LICENSE and SOURCE), so a
+// plain clone runs every case.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const VECTORS_DIR = path.resolve(repoRoot, '..', 'shared', 'vectors');
+const VECTORS_DIR = path.resolve(repoRoot, 'fixtures', 'wycheproof');
 
 export interface WycheproofTest {
   tcId: number;
@@ -28,11 +28,9 @@ export interface WycheproofGroup {
   tests: WycheproofTest[];
 }
 
-/** A Wycheproof file of `vectors/wycheproof`, or undefined when the directory is absent. */
-export function loadWycheproof(file: string): { testGroups: WycheproofGroup[]; numberOfTests: number } | undefined {
-  const full = path.join(VECTORS_DIR, 'wycheproof', file);
-  if (!existsSync(full)) return undefined;
-  return JSON.parse(readFileSync(full, 'utf8'));
+/** A Wycheproof file of fixtures/wycheproof. */
+export function loadWycheproof(file: string): { testGroups: WycheproofGroup[]; numberOfTests: number } {
+  return JSON.parse(readFileSync(path.join(VECTORS_DIR, file), 'utf8'));
 }
 
 /** The JWKs of a group: its public keys when it has them (a verifier holds only those), else its private ones. */

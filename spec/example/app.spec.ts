@@ -12,7 +12,7 @@ import { readmeCurlLines } from '../docs/readme-curl.js';
 
 describe('demo development keys', function () {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-devkey-')); });
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-devkey-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('generates an ES256 (P-256) private key on first use, mode 0600, with a note that it is for development', function () {
@@ -46,7 +46,7 @@ describe('demo app (buildApp)', function () {
   let request: ReturnType<typeof supertest>;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-demoapp-'));
+    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-demoapp-'));
     demo = buildApp({ keysDir: dir });
     demo.app.silent = true;
     request = supertest(demo.app.callback());

@@ -87,7 +87,7 @@ describe('the demo service (npm start)', function () {
   let base: string;
 
   before(async function () {
-    keysDir = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-demo-keys-'));
+    keysDir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-demo-keys-'));
     demo = await startDemo(keysDir);
     // It listens on the loopback address; the banner names it `localhost`.
     base = `http://127.0.0.1:${demo.port}`;

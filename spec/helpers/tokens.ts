@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { SECRET } from './keys.js';
 
 /**
- * Signs a claim set by hand, outside koa-jwt-auth, so that a spec can build tokens the library
+ * Signs a claim set by hand, outside koa-jwt-kit, so that a spec can build tokens the library
  * would never issue (missing exp, future iat, foreign aud, another alg). `header` members are
  * merged into the protected header.
  *

@@ -16,7 +16,7 @@ describe('key directory (keys.dir)', () => {
   const manifest = (keys: Partial<ManifestEntry>[]) => writeManifest(dir, { keys: keys as ManifestEntry[] });
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-keys-'));
+    dir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-keys-'));
     put('a.pem', keyPair('P-256', 'a').privatePem);
     put('b.json', JSON.stringify(keyPair('P-256', 'b').privateKey.export({ format: 'jwk' })));
     put('c.pem', keyPair('P-256', 'c').publicPem);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { planRotation, slotKid, type TimelineKey } from '../../lib/keyring/rotation.js';
+import { planRotation, slotKid, type TimelineKey } from '../../lib/keyring/rotation-plan.js';
 
 const DAY = 86_400_000;
 const timings = { every: 30 * DAY, publishAhead: DAY, retireAfter: 8 * DAY };

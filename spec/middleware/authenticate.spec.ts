@@ -236,7 +236,7 @@ describe('middleware', () => {
       app.use(() => { throw new KoaJwtError('later', { status: 418 }); });
       const { token } = await auth.issue(alice);
       const res = await supertest(app.callback()).get('/me').set('Authorization', `Bearer ${token}`).expect(418);
-      // Not turned into a koa-jwt-auth JSON answer: Koa's own error handling answered.
+      // Not turned into a koa-jwt-kit JSON answer: Koa's own error handling answered.
       expect(res.text).to.equal("I'm a Teapot");
     });
   });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 
-// What another project gets from `npm install koa-jwt-auth`: the build in dist/, reached through
+// What another project gets from `npm install koa-jwt-kit`: the build in dist/, reached through
 // package.json's exports, for `import` and for `require`, with type declarations for both.
 // CI builds before it tests (.ci/run); a plain `npm test` on a fresh checkout skips this suite.
 
@@ -87,8 +87,9 @@ describe(BUILT ? 'the built package (dist/)' : `the built package (dist/) — sk
     before(() => { pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')); });
 
     it('points main, types and every exports target at a file of the build', function () {
-      const targets = [pkg.main, pkg.types, ...Object.values(pkg.exports['.'] as Record<string, Record<string, string>>).flatMap((c) => Object.values(c))];
-      expect(targets).to.have.length.greaterThan(4);
+      const conditions = ['.', './mongoose', './testing'].map((entry) => pkg.exports[entry] as Record<string, Record<string, string>>);
+      const targets = [pkg.main, pkg.types, ...conditions.flatMap((c) => Object.values(c).flatMap((v) => Object.values(v)))];
+      expect(targets).to.have.length(14);
       for (const target of targets) {
         expect(target, target).to.match(/^\.\/dist\//);
         expect(existsSync(join(ROOT, target)), `${target} exists`).to.equal(true);
@@ -100,12 +101,12 @@ describe(BUILT ? 'the built package (dist/)' : `the built package (dist/) — sk
     });
   });
 
-  describe("a project that installed it (node_modules/koa-jwt-auth → this folder)", function () {
+  describe("a project that installed it (node_modules/koa-jwt-kit → this folder)", function () {
     let project: string;
     before(() => {
-      project = mkdtempSync(join(tmpdir(), 'koa-jwt-auth-consumer-'));
+      project = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-consumer-'));
       mkdirSync(join(project, 'node_modules'));
-      symlinkSync(ROOT, join(project, 'node_modules', 'koa-jwt-auth'), 'dir');
+      symlinkSync(ROOT, join(project, 'node_modules', 'koa-jwt-kit'), 'dir');
     });
     after(() => rmSync(project, { recursive: true, force: true }));
 
@@ -117,27 +118,56 @@ describe(BUILT ? 'the built package (dist/)' : `the built package (dist/) — sk
         return auth.close();
       });`;
 
-    it("`import { koaJwt } from 'koa-jwt-auth'` resolves to the ESM build", function () {
-      writeFileSync(join(project, 'esm.mjs'), `import * as lib from 'koa-jwt-auth';\n${probe('esm')}`);
+    it("`import { koaJwt } from 'koa-jwt-kit'` resolves to the ESM build", function () {
+      writeFileSync(join(project, 'esm.mjs'), `import * as lib from 'koa-jwt-kit';\n${probe('esm')}`);
       const out = JSON.parse(execFileSync(process.execPath, ['esm.mjs'], { cwd: project, encoding: 'utf8' }));
       expect(out.names).to.include.members(['koaJwt', 'memoryUsers', 'TokenExpiredError']);
       expect(out.username).to.equal('ada');
-      const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('koa-jwt-auth'))"], { cwd: project, encoding: 'utf8' });
+      const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('koa-jwt-kit'))"], { cwd: project, encoding: 'utf8' });
       expect(resolved.trim()).to.match(/\/dist\/esm\/index\.js$/);
     });
 
-    it("`require('koa-jwt-auth')` resolves to the CommonJS build", function () {
-      writeFileSync(join(project, 'cjs.cjs'), `const lib = require('koa-jwt-auth');\n${probe('cjs')}`);
+    it("`require('koa-jwt-kit')` resolves to the CommonJS build", function () {
+      writeFileSync(join(project, 'cjs.cjs'), `const lib = require('koa-jwt-kit');\n${probe('cjs')}`);
       const out = execFileSync(process.execPath, ['cjs.cjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const result = JSON.parse(out);
       expect(result.names).to.include.members(['koaJwt', 'memoryUsers', 'TokenExpiredError']);
       expect(result.username).to.equal('ada');
-      const resolved = execFileSync(process.execPath, ['-e', "console.log(require.resolve('koa-jwt-auth'))"], { cwd: project, encoding: 'utf8' });
+      const resolved = execFileSync(process.execPath, ['-e', "console.log(require.resolve('koa-jwt-kit'))"], { cwd: project, encoding: 'utf8' });
       expect(resolved.trim()).to.match(/\/dist\/cjs\/index\.js$/);
     });
 
+    // Applications without MongoDB must not pay for mongoose (~0.5 s and ~95 MB RSS at import).
+    const loadsMongoose = (file: string, code: string): boolean => {
+      writeFileSync(join(project, file), code);
+      return JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' })) as boolean;
+    };
+    const mongooseLoaded = "Object.keys(require.cache).some((f) => /[\\\\/]node_modules[\\\\/]mongoose[\\\\/]/.test(f))";
+
+    it('does not load mongoose on the root import (import and require), and does through koa-jwt-kit/mongoose', function () {
+      const esm = (entry: string) => `import { createRequire } from 'node:module';\nimport * as lib from '${entry}';\nconst require = createRequire(import.meta.url);\nvoid lib;\nconsole.log(JSON.stringify(${mongooseLoaded}));\n`;
+      expect(loadsMongoose('root.mjs', esm('koa-jwt-kit')), 'import koa-jwt-kit').to.equal(false);
+      expect(loadsMongoose('root.cjs', `require('koa-jwt-kit');\nconsole.log(JSON.stringify(${mongooseLoaded}));\n`), 'require koa-jwt-kit').to.equal(false);
+      expect(loadsMongoose('testing.mjs', esm('koa-jwt-kit/testing')), 'import koa-jwt-kit/testing').to.equal(false);
+      // The control: the same probe does see mongoose when the subpath loads it.
+      expect(loadsMongoose('mongoose.mjs', esm('koa-jwt-kit/mongoose')), 'import koa-jwt-kit/mongoose').to.equal(true);
+    });
+
+    it('exposes mongooseStore and mongooseUsers at koa-jwt-kit/mongoose and the contracts at koa-jwt-kit/testing, for import and require', function () {
+      const names = (code: string, file: string) => {
+        writeFileSync(join(project, file), code);
+        return JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' })) as string[];
+      };
+      const expected = { mongoose: ['mongooseStore', 'mongooseUsers', 'storeModels'], testing: ['storeContract', 'userProviderContract'] };
+      for (const [sub, members] of Object.entries(expected)) {
+        expect(names(`import * as m from 'koa-jwt-kit/${sub}';\nconsole.log(JSON.stringify(Object.keys(m)));\n`, `${sub}-names.mjs`)).to.include.members(members);
+        expect(names(`console.log(JSON.stringify(Object.keys(require('koa-jwt-kit/${sub}'))));\n`, `${sub}-names.cjs`)).to.include.members(members);
+      }
+      expect(names("import * as m from 'koa-jwt-kit';\nconsole.log(JSON.stringify(Object.keys(m)));\n", 'root-names.mjs')).not.to.include('mongooseStore');
+    });
+
     it('type-checks for both (TypeScript, module nodenext, strict)', function () {
-      const source = (kind: string) => `import { koaJwt, memoryUsers, TokenExpiredError, type KoaJwtConfig, type JwtState, type UserProvider } from 'koa-jwt-auth';
+      const source = (kind: string) => `import { koaJwt, memoryUsers, TokenExpiredError, type KoaJwtConfig, type JwtState, type UserProvider } from 'koa-jwt-kit';
 const users: UserProvider = memoryUsers([{ id: '1', username: 'ada', password: 'pw' }]);
 const config: KoaJwtConfig = { keys: { secret: 'x'.repeat(32) }, token: { expiresIn: '5m' }, users };
 const auth = koaJwt(config);
@@ -148,7 +178,7 @@ export const ${kind} = { auth, state, isExpired, router: auth.router() };
       writeFileSync(join(project, 'types-esm.mts'), source('esm'));
       writeFileSync(join(project, 'types-cjs.cts'), source('cjs'));
       // A deliberate mistake: proves the declarations are really read, not resolved to any.
-      writeFileSync(join(project, 'types-wrong.mts'), "import { koaJwt } from 'koa-jwt-auth';\nkoaJwt({ keys: { secret: 42 } });\n");
+      writeFileSync(join(project, 'types-wrong.mts'), "import { koaJwt } from 'koa-jwt-kit';\nkoaJwt({ keys: { secret: 42 } });\n");
       writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
         compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
         files: ['types-esm.mts', 'types-cjs.cts', 'types-wrong.mts'],

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { cookiesOf, flakyStore, listen } from '../authority/pair-fixture.js';
+import { cookiesOf, flakyStore, listen } from '../helpers/pair-fixture.js';
 import { buildApp, testConfig } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
 

@@ -1,12 +1,11 @@
 import mongoose from 'mongoose';
 import { memoryStore } from '../../lib/stores/memory.js';
-import { storeModels } from '../../lib/stores/mongoose/models.js';
-import { mongooseStore } from '../../lib/stores/mongoose/store.js';
-import { storeContract } from './contract.js';
+import { mongooseStore, storeModels } from '../../lib/mongoose.js';
+import { storeContract } from '../../lib/testing.js';
 
 // One contract, every store. memoryStore always; mongooseStore when a MongoDB is reachable.
 
-storeContract('memoryStore', { create: async () => memoryStore() });
+storeContract('memoryStore', () => memoryStore());
 
 const uri = process.env.MONGODB_URI;
 const systemBinary = process.env.MONGOMS_SYSTEM_BINARY;
@@ -37,11 +36,9 @@ if (uri || systemBinary) {
       await server?.stop();
     });
 
-    storeContract('mongooseStore', {
-      async create() {
-        await Promise.all(Object.values(storeModels(connection)).map((model) => model.deleteMany({})));
-        return mongooseStore(connection, { timeout: 5000 });
-      },
+    storeContract('mongooseStore', async () => {
+      await Promise.all(Object.values(storeModels(connection)).map((model) => model.deleteMany({})));
+      return mongooseStore(connection, { timeout: 5000 });
     });
   });
 } else {

@@ -2,7 +2,7 @@ import { koaJwt } from '../../koa-jwt.js';
 import { withStoreTimeout } from '../../stores/timeout.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 
-/** `koa-jwt-auth delete-stale-tokens`: drf-jwt's delete_stale_tokens management command. */
+/** `koa-jwt-kit delete-stale-tokens`: drf-jwt's delete_stale_tokens management command. */
 export const deleteStaleTokensCommand: Command = {
   name: 'delete-stale-tokens',
   summary: 'remove blacklist entries whose tokens can no longer be used',

@@ -11,11 +11,11 @@ const NO_USERS: UserProvider = {
 };
 
 /**
- * `koa-jwt-auth jwks`: prints the JWKS (GET /.well-known/jwks.json) a config would publish.
+ * `koa-jwt-kit jwks`: prints the JWKS (GET /.well-known/jwks.json) a config would publish.
  *
  * @example
  * ```sh
- * koa-jwt-auth --config auth.config.json jwks
+ * koa-jwt-kit --config auth.config.json jwks
  * ```
  */
 export const jwksCommand: Command = {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateKeyPair } from '../../authority/rotation.js';
+import { generateKeyPair } from '../../keyring/managed-rotation.js';
 import { type Algorithm, ALGORITHMS, algorithmInfo, isAlgorithm } from '../../keyring/algorithms.js';
 import { type KeyManifest, type ManifestEntry, MANIFEST, readManifest, writeManifest } from '../../keyring/dir.js';
 import { thumbprint } from '../../keyring/key.js';
@@ -69,18 +69,18 @@ function list(manifest: KeyManifest, io: CommandIo): number {
 }
 
 /**
- * `koa-jwt-auth keys generate|list|promote|retire`: manage a key directory (`keys.dir`).
+ * `koa-jwt-kit keys generate|list|promote|retire`: manage a key directory (`keys.dir`).
  *
  * @example
  * ```sh
- * koa-jwt-auth keys generate --alg ES256 --dir keys/   # prints the new kid
- * koa-jwt-auth keys promote 2026-12-01-Lr0pW2nC
+ * koa-jwt-kit keys generate --alg ES256 --dir keys/   # prints the new kid
+ * koa-jwt-kit keys promote 2026-12-01-Lr0pW2nC
  * ```
  */
 export const keysCommand: Command = {
   name: 'keys',
   summary: 'generate, list, promote and retire the keys of a key directory (keys.dir)',
-  usage: 'keys generate --alg <ALG> [--kid <kid>] [--state next|active] [--format pem|jwk] [--dir keys/]\n       koa-jwt-auth keys list | promote <kid> | retire <kid> [--dir keys/]',
+  usage: 'keys generate --alg <ALG> [--kid <kid>] [--state next|active] [--format pem|jwk] [--dir keys/]\n       koa-jwt-kit keys list | promote <kid> | retire <kid> [--dir keys/]',
   help: [
     'A key directory holds one key file per kid and manifest.json, whose order is the signing',
     'order: the first active key of the signing algorithm signs.',

@@ -2,11 +2,11 @@ import { koaJwt } from '../../koa-jwt.js';
 import { isActive } from '../../users/provider.js';
 import { CliFailure, type Command, EXIT, UsageError } from '../command.js';
 
-/** `koa-jwt-auth token <username>` / `token --id <id>`: prints a token for a user (development and support). */
+/** `koa-jwt-kit token <username>` / `token --id <id>`: prints a token for a user (development and support). */
 export const tokenCommand: Command = {
   name: 'token',
   summary: 'print a token for a user',
-  usage: 'token <username> [--json] [--force]\n       koa-jwt-auth token --id <id> [--json] [--force]',
+  usage: 'token <username> [--json] [--force]\n       koa-jwt-kit token --id <id> [--json] [--force]',
   help: [
     'Issues a token as obtain would, without the password, and prints it.',
     '',

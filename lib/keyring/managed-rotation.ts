@@ -1,10 +1,10 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import { StoreUnavailableError } from '../errors.js';
-import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
-import { isEnvelope, openKey, sealKey } from '../keyring/envelope.js';
-import type { JwkObject } from '../keyring/material.js';
-import { planRotation, type RotationPlan } from '../keyring/rotation.js';
+import { type Algorithm, algorithmInfo, isAlgorithm } from './algorithms.js';
+import { isEnvelope, openKey, sealKey } from './envelope.js';
+import type { JwkObject } from './material.js';
+import { planRotation, type RotationPlan } from './rotation-plan.js';
 import type { StoredSigningKey } from '../stores/store.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 
@@ -31,7 +31,7 @@ export function generateKeyPair(alg: Algorithm): KeyPairKeyObjectResult {
     case 'rsa': return generateKeyPairSync('rsa', { modulusLength: 2048 });
     case 'ec': return generateKeyPairSync('ec', { namedCurve: info.curve! });
     case 'okp': return generateKeyPairSync('ed25519');
-    default: throw new Error(`koa-jwt-auth: managed rotation cannot generate ${alg} keys`);
+    default: throw new Error(`koa-jwt-kit: managed rotation cannot generate ${alg} keys`);
   }
 }
 
@@ -53,7 +53,7 @@ export function generateKeyPair(alg: Algorithm): KeyPairKeyObjectResult {
  */
 export function startRotation(config: ResolvedConfig, options: RotationOptions = {}): Rotation {
   const settings = config.keys.rotation;
-  if (!settings) throw new Error('koa-jwt-auth: keys.rotation is not configured');
+  if (!settings) throw new Error('koa-jwt-kit: keys.rotation is not configured');
   const { keyring, store } = config;
   const keys = store.signingKeys;
   const timings = { every: settings.every * 1000, publishAhead: settings.publishAhead * 1000, retireAfter: settings.retireAfter * 1000 };
@@ -75,10 +75,10 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
 
   function privateJwkOf(stored: StoredSigningKey): JwkObject {
     if (isEnvelope(stored.privateJwk)) {
-      if (!settings!.encryptionKey) throw new Error(`koa-jwt-auth: the stored key ${stored.kid} is encrypted, but keys.rotation.encryptionKey is not set`);
+      if (!settings!.encryptionKey) throw new Error(`koa-jwt-kit: the stored key ${stored.kid} is encrypted, but keys.rotation.encryptionKey is not set`);
       return openKey(stored.privateJwk, stored.kid, settings!.encryptionKey) as JwkObject;
     }
-    if (typeof stored.privateJwk === 'string') throw new Error(`koa-jwt-auth: the stored key ${stored.kid} is not a JWK`);
+    if (typeof stored.privateJwk === 'string') throw new Error(`koa-jwt-kit: the stored key ${stored.kid} is not a JWK`);
     return stored.privateJwk as JwkObject;
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS entry point: it runs before any loader. */
-// The koa-jwt-auth command. Runs the built CLI (dist/cjs/cli/main.js) when the package is
+// The koa-jwt-kit command. Runs the built CLI (dist/cjs/cli/main.js) when the package is
 // built; in a checkout without a build, runs lib/cli/main.ts through tsx.
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -16,7 +16,7 @@ async function start() {
   try {
     require.resolve('tsx');
   } catch {
-    process.stderr.write('koa-jwt-auth: not built (run npm run build) and tsx is not installed\n');
+    process.stderr.write('koa-jwt-kit: not built (run npm run build) and tsx is not installed\n');
     process.exit(1);
   }
   // What `node --import tsx` does: registers tsx's loader for every later import.
@@ -28,6 +28,6 @@ async function start() {
 }
 
 start().catch((err) => {
-  process.stderr.write(`koa-jwt-auth: ${err && err.message ? err.message.split('\n')[0] : String(err)}\n`);
+  process.stderr.write(`koa-jwt-kit: ${err && err.message ? err.message.split('\n')[0] : String(err)}\n`);
   process.exit(1);
 });

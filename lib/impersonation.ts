@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
-import type { IssueResult } from '../config/types.js';
-import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from '../errors.js';
-import { type AuthUser, isActive, isSuperuser } from '../users/provider.js';
+import type { IssueResult } from './config/types.js';
+import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from './errors.js';
+import { type AuthUser, isActive, isSuperuser } from './users/provider.js';
 import { type Authenticated, type Authority, callUsers } from './authority.js';
 
 /**

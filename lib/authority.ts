@@ -1,15 +1,15 @@
 import type { Context } from 'koa';
-import type { IssueResult, ResolvedConfig } from '../config/types.js';
-import { AccountDisabledError, InvalidCredentialsError, NotAvailableError, StoreUnavailableError, UserNotFoundError } from '../errors.js';
-import { withStoreTimeout } from '../stores/timeout.js';
-import type { JwtPayload } from '../tokens/claims.js';
-import { createIssuer, type Issuer, userIdOf } from '../tokens/issuer.js';
-import { createVerifier, type Verifier, type VerifiedToken } from '../tokens/verifier.js';
-import { type AuthUser, isActive } from '../users/provider.js';
-import { assertAccessToken } from '../tokens/token-type.js';
-import { createPairFlow } from './pair.js';
-import { createRevocation, type Revocation } from './revocation.js';
-import { createUserSecrets, type UserSecrets } from './user-secrets.js';
+import type { IssueResult, ResolvedConfig } from './config/types.js';
+import { AccountDisabledError, InvalidCredentialsError, NotAvailableError, StoreUnavailableError, UserNotFoundError } from './errors.js';
+import { withStoreTimeout } from './stores/timeout.js';
+import type { JwtPayload } from './tokens/claims.js';
+import { createIssuer, type Issuer, userIdOf } from './tokens/issuer.js';
+import { createVerifier, type Verifier, type VerifiedToken } from './tokens/verifier.js';
+import { type AuthUser, isActive } from './users/provider.js';
+import { assertAccessToken } from './tokens/token-type.js';
+import { createPairFlow } from './refresh/pair.js';
+import { createRevocation, type Revocation } from './revocation/revocation.js';
+import { createUserSecrets, type UserSecrets } from './keyring/user-secrets.js';
 
 /** What authentication yields: the user and the verified token. */
 export interface Authenticated {

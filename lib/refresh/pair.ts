@@ -6,6 +6,7 @@ import { withStoreTimeout } from '../stores/timeout.js';
 import { type JwtPayload, now } from '../tokens/claims.js';
 import { type Issuer, userIdOf } from '../tokens/issuer.js';
 import { assertRefreshToken } from '../tokens/token-type.js';
+import { refreshDeadline } from '../tokens/family.js';
 import type { Verifier } from '../tokens/verifier.js';
 import type { AuthUser } from '../users/provider.js';
 
@@ -58,11 +59,10 @@ function carried(payload: JwtPayload): Record<string, unknown> {
  */
 export function createPairFlow(deps: PairDeps): PairFlow {
   const { config, issuer, verifier, userOf, onFamilyRevoked } = deps;
-  if (!config.refresh.pair) throw new Error('koa-jwt-auth: createPairFlow needs refresh.pair');
+  if (!config.refresh.pair) throw new Error('koa-jwt-kit: createPairFlow needs refresh.pair');
   const pair = config.refresh.pair;
   const store = config.store.refreshTokens;
   const timed = <T>(call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call);
-  const familyEnd = (origIat: number): number => origIat + config.refresh.expiresIn;
   const ownerOf = (payload: JwtPayload): string => userIdOf(payload) ?? String(payload.username ?? '');
 
   const record = (payload: JwtPayload, family: string): Promise<void> =>
@@ -92,9 +92,9 @@ export function createPairFlow(deps: PairDeps): PairFlow {
 
   async function issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult> {
     const common = { ...(extraClaims ? { extra: extraClaims } : {}), ...(ctx ? { ctx } : {}) };
-    const refresh = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: familyEnd(now()) });
+    const refresh = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: refreshDeadline(now(), config) });
     const family = refresh.payload.jti;
-    if (!family) throw new Error('koa-jwt-auth: pair mode needs token ids (token.tokenId)');
+    if (!family) throw new Error('koa-jwt-kit: pair mode needs token ids (token.tokenId)');
     const access = await issuer.issue(user, {
       ...common, tokenType: 'access', family: { origIat: refresh.payload.orig_iat ?? refresh.payload.iat ?? now(), origJti: family },
     });
@@ -110,7 +110,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     const jti = old.jti;
     if (typeof jti !== 'string') throw new TokenInvalidError('The refresh token has no id (jti).');
     if (typeof old.orig_iat !== 'number') throw new RefreshNotAllowedError('This refresh token has no orig_iat and cannot be refreshed.');
-    const end = familyEnd(old.orig_iat);
+    const end = refreshDeadline(old.orig_iat, config);
     if (now() >= end) throw new RefreshExpiredError();
     const family = old.orig_jti ?? jti;
     const user = await userOf(old);

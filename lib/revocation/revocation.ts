@@ -5,7 +5,8 @@ import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
 import { userIdOf } from '../tokens/issuer.js';
 import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
-import { createRevocationCache } from './revocation-cache.js';
+import { familyIdOf, latestFamilyExpiry } from '../tokens/family.js';
+import { createRevocationCache } from './cache.js';
 
 /** What to revoke: a verified token (the string is known), or a payload the application trusts. */
 export type RevocationTarget = Pick<VerifiedToken, 'token' | 'payload'> | { token?: undefined; payload: JwtPayload };
@@ -72,20 +73,8 @@ export function createRevocation(config: ResolvedConfig): Revocation {
     if (revoked) throw new TokenRevokedError();
   }
 
-  /**
-   * The latest `exp` any token of the family can carry: a refresh just before the family ends
-   * (orig_iat + refresh.expiresIn) still yields a token that lives a full lifetime after it.
-   * The entry must outlive that sibling, or deleting stale entries would bring it back.
-   */
-  function familyEnd(payload: JwtPayload): number {
-    const own = payload.exp;
-    if (!refreshConfig.allow || typeof payload.orig_iat !== 'number') return own + tokenConfig.leeway;
-    const latest = payload.orig_iat + refreshConfig.expiresIn + tokenConfig.maxLifetime;
-    return Math.max(own, latest) + tokenConfig.leeway;
-  }
-
   async function revoke({ token, payload }: RevocationTarget): Promise<string> {
-    const family = typeof payload.orig_jti === 'string' ? payload.orig_jti : typeof payload.jti === 'string' ? payload.jti : undefined;
+    const family = familyIdOf(payload);
     if (family === undefined && (!byHash || token === undefined)) {
       throw new InvalidRequestError('This token has no id (jti): give the token itself to revoke it.');
     }
@@ -98,7 +87,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
         // With tokenId 'require' only ids are stored: a token string in a database is a credential.
         ...(byHash && token !== undefined ? { token } : {}),
         ...(user !== undefined ? { user } : {}),
-        expiresAt: new Date(familyEnd(payload) * 1000),
+        expiresAt: new Date(latestFamilyExpiry(payload, config) * 1000),
         blacklistedAt: at,
       });
       if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at);

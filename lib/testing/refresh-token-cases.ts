@@ -1,5 +1,6 @@
-import { expect } from 'chai';
-import type { RefreshTokenRecord, Store } from '../../lib/stores/store.js';
+import assert from 'node:assert/strict';
+import { mocha } from './mocha.js';
+import type { RefreshTokenRecord, Store } from '../stores/store.js';
 
 /**
  * The refresh-token part of the store contract that pair mode relies on (consume, reuse,
@@ -11,7 +12,8 @@ import type { RefreshTokenRecord, Store } from '../../lib/stores/store.js';
  * describe('memoryStore', () => refreshTokenCases(async () => memoryStore()));
  * ```
  */
-export function refreshTokenCases(makeStore: () => Promise<Store>): void {
+export function refreshTokenCases(makeStore: () => Store | Promise<Store>): void {
+  const { describe, it, beforeEach, afterEach } = mocha();
   describe('refreshTokens (pair mode)', () => {
     let store: Store;
     let n = 0;
@@ -27,20 +29,20 @@ export function refreshTokenCases(makeStore: () => Promise<Store>): void {
     it('consumes a saved refresh token once, then answers reused', async () => {
       const r = record();
       await store.refreshTokens.save(r);
-      expect(await store.refreshTokens.consume(r.jti, at())).to.equal('consumed');
-      expect(await store.refreshTokens.consume(r.jti, at())).to.equal('reused');
+      assert.equal(await store.refreshTokens.consume(r.jti, at()), 'consumed');
+      assert.equal(await store.refreshTokens.consume(r.jti, at()), 'reused');
     });
 
     it('answers unknown for a jti never saved', async () => {
-      expect(await store.refreshTokens.consume('never-saved', at())).to.equal('unknown');
+      assert.equal(await store.refreshTokens.consume('never-saved', at()), 'unknown');
     });
 
     it('gives exactly one consumed to ten concurrent consumes of one jti', async () => {
       const r = record();
       await store.refreshTokens.save(r);
       const results = await Promise.all(Array.from({ length: 10 }, () => store.refreshTokens.consume(r.jti, at())));
-      expect(results.filter((x) => x === 'consumed')).to.have.length(1);
-      expect(results.filter((x) => x === 'reused')).to.have.length(9);
+      assert.equal(results.filter((x) => x === 'consumed').length, 1);
+      assert.equal(results.filter((x) => x === 'reused').length, 9);
     });
 
     it('revokes every token of a family, consumed or not, and no other family', async () => {
@@ -50,11 +52,11 @@ export function refreshTokenCases(makeStore: () => Promise<Store>): void {
       for (const r of [first, second, other]) await store.refreshTokens.save(r);
       await store.refreshTokens.consume(first.jti, at());
       await store.refreshTokens.revokeFamily(first.family, at());
-      expect(await store.refreshTokens.isFamilyRevoked(first.family)).to.equal(true);
-      expect(await store.refreshTokens.isFamilyRevoked(other.family)).to.equal(false);
-      expect(await store.refreshTokens.consume(second.jti, at())).to.equal('revoked');
-      expect(await store.refreshTokens.consume(first.jti, at())).to.equal('revoked');
-      expect(await store.refreshTokens.consume(other.jti, at())).to.equal('consumed');
+      assert.equal(await store.refreshTokens.isFamilyRevoked(first.family), true);
+      assert.equal(await store.refreshTokens.isFamilyRevoked(other.family), false);
+      assert.equal(await store.refreshTokens.consume(second.jti, at()), 'revoked');
+      assert.equal(await store.refreshTokens.consume(first.jti, at()), 'revoked');
+      assert.equal(await store.refreshTokens.consume(other.jti, at()), 'consumed');
     });
 
     it('keeps a family revoked for a token of it saved after the revocation', async () => {
@@ -65,7 +67,7 @@ export function refreshTokenCases(makeStore: () => Promise<Store>): void {
       await store.refreshTokens.revokeFamily(first.family, at());
       const late = record(first.family);
       await store.refreshTokens.save(late);
-      expect(await store.refreshTokens.consume(late.jti, at())).to.equal('revoked');
+      assert.equal(await store.refreshTokens.consume(late.jti, at()), 'revoked');
     });
 
     it('revoking a family twice is not an error', async () => {
@@ -73,7 +75,7 @@ export function refreshTokenCases(makeStore: () => Promise<Store>): void {
       await store.refreshTokens.save(r);
       await store.refreshTokens.revokeFamily(r.family, at());
       await store.refreshTokens.revokeFamily(r.family, at());
-      expect(await store.refreshTokens.isFamilyRevoked(r.family)).to.equal(true);
+      assert.equal(await store.refreshTokens.isFamilyRevoked(r.family), true);
     });
   });
 }

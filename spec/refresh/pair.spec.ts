@@ -6,7 +6,7 @@ import type { Store } from '../../lib/stores/store.js';
 import { ConfigError, KoaJwtError } from '../../lib/errors.js';
 import { testConfig } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
-import { flakyStore } from './pair-fixture.js';
+import { flakyStore } from '../helpers/pair-fixture.js';
 
 const alice = { id: '1', username: 'alice' };
 

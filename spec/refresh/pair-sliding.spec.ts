@@ -87,7 +87,7 @@ describe('pair mode expiry (refresh.pair.sliding)', () => {
 
   it('refuses (refresh_expired) a live refresh token whose family is older than refresh.expiresIn', async () => {
     const a = koaJwt(testConfig({ token: { expiresIn: 60 }, refresh: { expiresIn: 1000, pair: { expiresIn: 300 } } }));
-    // Not one koa-jwt-auth would mint (it caps exp at the family's end): signed by hand with the test secret.
+    // Not one koa-jwt-kit would mint (it caps exp at the family's end): signed by hand with the test secret.
     const token = handSign({ user_id: '1', username: 'alice', token_type: 'refresh', jti: 'old-one', orig_iat: T0 - 1000, iat: T0 - 10, exp: T0 + 100 });
     expect(await refused(a.authority.refresh(token))).to.equal('refresh_expired');
   });

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from '../config/types.js';
 import { KoaJwtError, TokenInvalidError } from '../errors.js';
-import { type Algorithm, algorithmInfo } from '../keyring/algorithms.js';
-import { createKey, type Key } from '../keyring/key.js';
+import { type Algorithm, algorithmInfo } from './algorithms.js';
+import { createKey, type Key } from './key.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 import type { SigningKeyOverride } from '../tokens/issuer.js';
 import type { KeyOverride } from '../tokens/verifier.js';
@@ -52,7 +52,7 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
     let key = keys.get(id);
     if (!key) {
       // The stored secret is random; HMAC stretches it to the hash length the algorithm needs.
-      const material = userSecrets === true ? createHmac('sha512', secret).update(`koa-jwt-auth user key ${alg}`).digest().subarray(0, algorithmInfo(alg).hashBytes) : secret;
+      const material = userSecrets === true ? createHmac('sha512', secret).update(`koa-jwt-kit user key ${alg}`).digest().subarray(0, algorithmInfo(alg).hashBytes) : secret;
       key = createKey({ alg, kid: USER_KID, secret: material }, { state: 'active', path: 'userSecrets' });
       keys.set(id, key);
     }
