@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { documentationPages } from './markdown.js';
+
+// Every relative link of README.md, CHANGELOG.md and docs/ names a file that exists, and every
+// #anchor a heading of that file (GitHub's slugs).
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// Pages that the issues being built beside this one write; their links are checked once they exist.
+const WRITTEN_BY_OTHER_ISSUES = ['docs/security.md', 'docs/reliability.md', 'docs/login-protection.md', 'docs/browser.md', 'bench/README.md'];
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\- _]/gu, '').replace(/ /g, '-');
+}
+
+function headings(file: string): Set<string> {
+  const text = readFileSync(join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+  return new Set([...text.matchAll(/^#+\s+(.*)$/gm)].map((m) => slug(m[1]!)));
+}
+
+interface Link { readonly page: string; readonly target: string; readonly anchor: string; readonly text: string }
+
+function links(): Link[] {
+  const pages = [...documentationPages(ROOT), { file: 'CHANGELOG.md', text: readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8') }];
+  return pages.flatMap(({ file, text }) => [...text.replace(/```[\s\S]*?```/g, '').matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!)
+    .filter((href) => !/^[a-z]+:/.test(href))
+    .map((href) => {
+      const [path, anchor = ''] = href.split('#');
+      const target = path ? relative(ROOT, normalize(join(ROOT, dirname(file), path))) : file;
+      return { page: file, target, anchor, text: href };
+    }));
+}
+
+describe('documentation links', function () {
+  const all = links();
+  const pending = all.filter((l) => WRITTEN_BY_OTHER_ISSUES.includes(l.target) && !existsSync(join(ROOT, l.target)));
+  const checked = all.filter((l) => !pending.includes(l));
+
+  it('finds the links of README.md and docs/', function () {
+    expect(checked.length).to.be.at.least(50);
+  });
+
+  it('points every link at a file that exists', function () {
+    const broken = checked.filter((l) => !existsSync(join(ROOT, l.target))).map((l) => `${l.page}: ${l.text}`);
+    expect(broken, broken.join('\n')).to.deep.equal([]);
+  });
+
+  it('points every #anchor at a heading of its page', function () {
+    const broken = checked.filter((l) => l.anchor && l.target.endsWith('.md') && !headings(l.target).has(l.anchor)).map((l) => `${l.page}: ${l.text}`);
+    expect(broken, broken.join('\n')).to.deep.equal([]);
+  });
+
+  it('links to the pages the other open issues write, once they exist', function () {
+    if (pending.length > 0) {
+      this.test!.title += ` (skipped: not written yet: ${[...new Set(pending.map((l) => l.target))].join(', ')})`;
+      this.skip();
+    }
+    expect(all.filter((l) => WRITTEN_BY_OTHER_ISSUES.includes(l.target)).length).to.be.at.least(5);
+  });
+});
