@@ -63,6 +63,12 @@ const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? 
 /**
  * Parses a KoaJwtConfig once into a frozen ResolvedConfig: defaults applied, durations in
  * seconds, keys imported as KeyObjects. Throws one ConfigError naming the first wrong path.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveConfig({ keys: { secret: process.env.JWT_SECRET! }, users });
+ * resolved.token.expiresIn; // 300: the default '5m', in seconds
+ * ```
  */
 export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   if (typeof input !== 'object' || input === null) throw new ConfigError('config', 'expected an object');

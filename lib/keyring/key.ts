@@ -45,7 +45,14 @@ export function isValidKid(kid: unknown): kid is string {
   return typeof kid === 'string' && kid.length > 0 && kid.length <= MAX_KID_LENGTH && KID_PATTERN.test(kid);
 }
 
-/** RFC 7638 JWK thumbprint (SHA-256, base64url): a stable kid derived from the key itself. */
+/**
+ * RFC 7638 JWK thumbprint (SHA-256, base64url): a stable kid derived from the key itself.
+ *
+ * @example
+ * ```ts
+ * const kid = thumbprint(createPublicKey(pem)); // e.g. 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+ * ```
+ */
 export function thumbprint(key: KeyObject): string {
   const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' }) as Record<string, string>;
   const required: Record<string, readonly string[]> = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
