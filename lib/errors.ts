@@ -29,7 +29,16 @@ export class KoaJwtError extends Error {
   }
 }
 
-/** A wrong configuration value. `path` names it, e.g. `keys.secret`. Thrown by `koaJwt()`. */
+/**
+ * A wrong configuration value. `path` names it, e.g. `keys.secret`. Thrown by `koaJwt()`.
+ *
+ * @example
+ * ```ts
+ * try { koaJwt({ keys: { secret: 'short' }, users }) } catch (err) {
+ *   if (err instanceof ConfigError) console.error(err.path); // 'keys.secret'
+ * }
+ * ```
+ */
 export class ConfigError extends KoaJwtError {
   override readonly code = 'config_invalid';
   readonly path: string;
@@ -41,21 +50,54 @@ export class ConfigError extends KoaJwtError {
 
 // ---- 401: the request carries no usable credentials --------------------------------------
 
-/** Errors that mean "this token is not acceptable": answered with `WWW-Authenticate: error="invalid_token"`. */
+/**
+ * Errors that mean "this token is not acceptable": answered with `WWW-Authenticate: error="invalid_token"`.
+ *
+ * @example
+ * ```ts
+ * auth.verify(token).catch((err) => { if (err instanceof TokenError) askToLogInAgain(); });
+ * ```
+ */
 export class TokenError extends KoaJwtError {
   override readonly status: number = 401;
 }
 
+/**
+ * No token at all where one is required (401 `credentials_required`).
+ *
+ * @example
+ * ```ts
+ * // GET /me without a token  →  401 {"error":"credentials_required"}, WWW-Authenticate: Bearer realm="api"
+ * ```
+ */
 export class CredentialsRequiredError extends KoaJwtError {
   override readonly code = 'credentials_required';
   override readonly status: number = 401;
 }
 
+/**
+ * An Authorization header of our scheme that holds no single token: `Bearer` alone, `Bearer a b`
+ * (401 `credentials_bad_format`).
+ *
+ * @example
+ * ```ts
+ * // Authorization: Bearer a b  →  401 {"error":"credentials_bad_format"}
+ * ```
+ */
 export class CredentialsBadFormatError extends KoaJwtError {
   override readonly code = 'credentials_bad_format';
   override readonly status: number = 401;
 }
 
+/**
+ * Obtain: a wrong password, an unknown user or an inactive one, with one body for all three (401
+ * `invalid_credentials`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token {"username":"admin","password":"wrong"}  →  401 {"error":"invalid_credentials"}
+ * ```
+ */
 export class InvalidCredentialsError extends KoaJwtError {
   override readonly code = 'invalid_credentials';
   override readonly status: number = 401;
@@ -64,6 +106,14 @@ export class InvalidCredentialsError extends KoaJwtError {
   }
 }
 
+/**
+ * The token is past its `exp` (+ `token.leeway`): 401 `token_expired`; `expiredAt` says when.
+ *
+ * @example
+ * ```ts
+ * auth.verify(token).catch((err) => { if (err instanceof TokenExpiredError) console.log(err.expiredAt); });
+ * ```
+ */
 export class TokenExpiredError extends TokenError {
   override readonly code = 'token_expired';
   /** When the token expired. */
@@ -74,14 +124,40 @@ export class TokenExpiredError extends TokenError {
   }
 }
 
+/**
+ * The token's `nbf` is still in the future (− `token.leeway`): 401 `token_not_yet_valid`.
+ *
+ * @example
+ * ```ts
+ * auth.verify(token).catch((err) => { if (err instanceof TokenNotYetValidError) retryLater(); });
+ * ```
+ */
 export class TokenNotYetValidError extends TokenError {
   override readonly code = 'token_not_yet_valid';
 }
 
+/**
+ * The token does not verify: signature, alg, kid, aud, iss, crit, shape, length or lifetime, or
+ * a refresh token where an access token is expected (401 `token_invalid`).
+ *
+ * @example
+ * ```ts
+ * auth.verify(tampered).catch((err) => err instanceof TokenInvalidError); // true
+ * ```
+ */
 export class TokenInvalidError extends TokenError {
   override readonly code = 'token_invalid';
 }
 
+/**
+ * The token, or its refresh family, has been revoked (401 `token_revoked`).
+ *
+ * @example
+ * ```ts
+ * await auth.blacklist(token);
+ * await auth.verify(token); // rejects with TokenRevokedError
+ * ```
+ */
 export class TokenRevokedError extends TokenError {
   override readonly code = 'token_revoked';
   constructor(message = 'The token has been revoked.') {
@@ -89,6 +165,15 @@ export class TokenRevokedError extends TokenError {
   }
 }
 
+/**
+ * Pair mode: a consumed refresh token came back, so its whole family is now revoked (401
+ * `token_reused`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token/refresh {"refresh": <an already used refresh token>}  →  401 {"error":"token_reused"}
+ * ```
+ */
 export class TokenReusedError extends TokenError {
   override readonly code = 'token_reused';
   constructor(message = 'This refresh token was already used; its whole family is now revoked.') {
@@ -96,6 +181,15 @@ export class TokenReusedError extends TokenError {
   }
 }
 
+/**
+ * The family is older than `refresh.expiresIn` (counted from the first login): log in again (401
+ * `refresh_expired`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token/refresh eight days after the login (refresh.expiresIn '7d')  →  401 {"error":"refresh_expired"}
+ * ```
+ */
 export class RefreshExpiredError extends TokenError {
   override readonly code = 'refresh_expired';
   constructor(message = 'The refresh period of this token has ended; log in again.') {
@@ -103,6 +197,15 @@ export class RefreshExpiredError extends TokenError {
   }
 }
 
+/**
+ * The token's user no longer exists (401 `user_not_found`; 400 when impersonate names an unknown
+ * user).
+ *
+ * @example
+ * ```ts
+ * auth.verify(tokenOfADeletedUser).catch((err) => err instanceof UserNotFoundError); // true
+ * ```
+ */
 export class UserNotFoundError extends TokenError {
   override readonly code = 'user_not_found';
   constructor(message = 'The user of this token does not exist.', options?: { status?: number }) {
@@ -112,6 +215,15 @@ export class UserNotFoundError extends TokenError {
   }
 }
 
+/**
+ * The token's user is inactive (`isActive: false`): 401 `account_disabled` (400 when impersonate
+ * targets one).
+ *
+ * @example
+ * ```ts
+ * auth.verify(tokenOfADisabledUser).catch((err) => err instanceof AccountDisabledError); // true
+ * ```
+ */
 export class AccountDisabledError extends TokenError {
   override readonly code = 'account_disabled';
   constructor(message = 'The user account is disabled.', options?: { status?: number }) {
@@ -123,6 +235,15 @@ export class AccountDisabledError extends TokenError {
 
 // ---- 4xx: the request itself is wrong ------------------------------------------------------
 
+/**
+ * A missing or wrong field, or an unreadable body (400 `invalid_request`); `fields` names each
+ * field and what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token {"username":"admin"}  →  400 {"error":"invalid_request","fields":{"password":"This field is required."}}
+ * ```
+ */
 export class InvalidRequestError extends KoaJwtError {
   override readonly code = 'invalid_request';
   override readonly status: number = 400;
@@ -134,32 +255,81 @@ export class InvalidRequestError extends KoaJwtError {
   }
 }
 
+/**
+ * Refresh is disabled (`refresh.allow: false`), or the token has no `orig_iat` (400
+ * `refresh_not_allowed`).
+ *
+ * @example
+ * ```ts
+ * // refresh: { allow: false }; POST /auth/token/refresh  →  400 {"error":"refresh_not_allowed"}
+ * ```
+ */
 export class RefreshNotAllowedError extends KoaJwtError {
   override readonly code = 'refresh_not_allowed';
   override readonly status: number = 400;
 }
 
+/**
+ * An authenticated caller without the right: impersonate by a non-superuser, a failed CSRF check
+ * (403 `forbidden`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token/impersonate as a user who is not a superuser  →  403 {"error":"forbidden"}
+ * ```
+ */
 export class ForbiddenError extends KoaJwtError {
   override readonly code = 'forbidden';
   override readonly status: number = 403;
 }
 
+/**
+ * A request body over 16 kB on a token route (413 `payload_too_large`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token with a 20 kB body  →  413 {"error":"payload_too_large"}
+ * ```
+ */
 export class PayloadTooLargeError extends KoaJwtError {
   override readonly code = 'payload_too_large';
   override readonly status: number = 413;
 }
 
+/**
+ * A body the token routes do not take: neither JSON nor a form (415 `unsupported_media_type`).
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token, Content-Type: text/xml  →  415 {"error":"unsupported_media_type"}
+ * ```
+ */
 export class UnsupportedMediaTypeError extends KoaJwtError {
   override readonly code = 'unsupported_media_type';
   override readonly status: number = 415;
 }
 
-/** The route exists but this service does not offer it (a verify-only service has no users to log in). */
+/**
+ * The route exists but this service does not offer it (a verify-only service has no users to log in).
+ *
+ * @example
+ * ```ts
+ * // a verify-only service (keys.jwksUri): POST /auth/token  →  404 {"error":"not_available"}
+ * ```
+ */
 export class NotAvailableError extends KoaJwtError {
   override readonly code = 'not_available';
   override readonly status: number = 404;
 }
 
+/**
+ * A method other than GET or HEAD on the JWKS (405 `method_not_allowed`).
+ *
+ * @example
+ * ```ts
+ * // DELETE /.well-known/jwks.json  →  405 {"error":"method_not_allowed"}
+ * ```
+ */
 export class MethodNotAllowedError extends KoaJwtError {
   override readonly code = 'method_not_allowed';
   override readonly status: number = 405;
@@ -170,6 +340,11 @@ export class MethodNotAllowedError extends KoaJwtError {
 /**
  * The store (blacklist, refresh families, user secrets, keys) did not answer in time or failed.
  * Nothing was issued and nothing was lost; the client may retry after `Retry-After` seconds.
+ *
+ * @example
+ * ```ts
+ * // the store did not answer within store.timeout  →  503 {"error":"temporarily_unavailable"}, Retry-After: 1
+ * ```
  */
 export class StoreUnavailableError extends KoaJwtError {
   override readonly code = 'temporarily_unavailable';
@@ -179,7 +354,14 @@ export class StoreUnavailableError extends KoaJwtError {
   }
 }
 
-/** The remote JWKS (`keys.jwksUri`) could not be fetched. */
+/**
+ * The remote JWKS (`keys.jwksUri`) could not be fetched.
+ *
+ * @example
+ * ```ts
+ * // keys.jwksUri unreachable and the token's kid never seen  →  503 {"error":"temporarily_unavailable"}, Retry-After: 5
+ * ```
+ */
 export class KeySourceUnavailableError extends KoaJwtError {
   override readonly code = 'temporarily_unavailable';
   override readonly status: number = 503;
