@@ -201,6 +201,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       cacheSeconds: parseDuration(config.blacklist?.cacheSeconds ?? 5, 'blacklist.cacheSeconds'),
     },
     jwks: { maxAge },
+    errors: config.errors ?? 'respond',
   };
   return deepFreeze(resolved);
 }

@@ -98,4 +98,5 @@ export const configSchema = z.strictObject({
     cacheSeconds: duration.optional(),
   }).optional(),
   jwks: z.strictObject({ maxAge: duration.optional() }).optional(),
+  errors: z.enum(['respond', 'throw']).optional(),
 });

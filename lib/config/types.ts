@@ -111,6 +111,12 @@ export interface KoaJwtConfig {
     cacheSeconds?: Duration;
   };
   jwks?: { maxAge?: Duration };
+  /**
+   * How failures leave the middleware and the token routes: `'respond'` (default) answers the
+   * JSON contract; `'throw'` throws the KoaJwtError (with `status`, `expose`, `headers`, `code`,
+   * `body`) to the app's own error middleware, as koa-jwt does.
+   */
+  errors?: 'respond' | 'throw';
 }
 
 export interface ResolvedCookie {
@@ -174,6 +180,7 @@ export interface ResolvedConfig {
     readonly cacheSeconds: number;
   };
   readonly jwks: { readonly maxAge: number };
+  readonly errors: 'respond' | 'throw';
 }
 
 export type { KeyState };
