@@ -15,7 +15,7 @@ import { handle, type RouteInstaller } from './router.js';
  */
 export function revocationRoutes(authority: Authority): RouteInstaller {
   return (router, paths) => {
-    router.post(paths.blacklist, handle(blacklistRoute(authority)));
+    router.post(paths.blacklist, handle(blacklistRoute(authority, paths)));
     if (authority.config.users) router.post(paths.impersonate, handle(impersonateRoute(authority)));
     if (authority.config.userSecrets === true && authority.userSecrets) router.post(paths.logoutAll, handle(logoutAllRoute(authority)));
   };
