@@ -42,12 +42,13 @@ export interface CrossSiteOptions {
  * any page can log the victim's browser into the attacker's account (login CSRF), SameSite or
  * not, since SameSite limits which cookies are *sent*, not which are *set*.
  *
- * The judge, in order: an `Origin` header is checked against `refresh.csrf.origins` (default:
- * the request's own origin), and `Origin: null` (sandboxed frames, opaque redirects) is refused;
- * without Origin, `Sec-Fetch-Site` must be `same-origin` or `none` (with the default allow-list,
- * it is consulted first, as the browser's own verdict, unaffected by proxies that rewrite Host);
- * else the Referer's origin is checked. A request with none of them is not from a browser (every
- * current browser sends Origin on a POST), so curl and server-side clients keep working.
+ * Allowed: the request's own origin and those of `refresh.csrf.origins`. The judge, in order:
+ * `Sec-Fetch-Site: same-origin` (or `none`, typed by the user) is the browser's own verdict,
+ * unaffected by proxies that rewrite Host; else an `Origin` header must be allowed, and
+ * `Origin: null` (sandboxed frames, opaque redirects) never is; else a `same-site`/`cross-site`
+ * Sec-Fetch-Site is refused; else the Referer's origin must be allowed. A request with none of
+ * them is not from a browser (every current browser sends Origin on a POST), so curl and
+ * server-side clients keep working, unless `requireOrigin`.
  *
  * @example
  * ```ts
@@ -56,26 +57,21 @@ export interface CrossSiteOptions {
  */
 export function refuseCrossSite(ctx: Context, config: ResolvedConfig, options: CrossSiteOptions = {}): void {
   const listed = config.refresh.csrf.origins;
-  const allowed = (origin: string): boolean => (listed.length > 0 ? listed.includes(origin) : isOwnOrigin(origin, ctx));
-  const site = ctx.get('Sec-Fetch-Site').toLowerCase();
+  const allowed = (origin: string): boolean => listed.includes(origin) || isOwnOrigin(origin, ctx);
   const refuse = (what: string): never => {
-    const who = listed.length > 0 ? listed.join(', ') : 'this server\'s own origin';
-    throw new CrossSiteRequestError(`CSRF check failed: ${what} may not call a route that sets cookies (allowed: ${who}; see refresh.csrf.origins).`);
+    const others = listed.length > 0 ? ` and ${listed.join(', ')}` : '';
+    throw new CrossSiteRequestError(`CSRF check failed: ${what} may not call a route that sets cookies (allowed: this server's own origin${others}; see refresh.csrf.origins).`);
   };
 
-  if (listed.length === 0 && site !== '') {
-    if (site === 'same-origin' || site === 'none') return;
-    refuse(`a ${site} page`);
-  }
+  const site = ctx.get('Sec-Fetch-Site').toLowerCase();
+  if (site === 'same-origin' || site === 'none') return;
   const origin = ctx.get('Origin');
   if (origin) {
-    if (origin === 'null' || !allowed(origin)) refuse(origin === 'null' ? 'an opaque origin (Origin: null)' : `the origin ${origin}`);
+    if (origin === 'null') refuse('an opaque origin (Origin: null)');
+    if (!allowed(origin)) refuse(`the origin ${origin}`);
     return;
   }
-  if (site !== '') {
-    if (site === 'same-origin' || site === 'none') return;
-    refuse(`a ${site} page`);
-  }
+  if (site !== '') refuse(`a ${site} page without Origin`);
   const referer = refererOrigin(ctx);
   if (referer) {
     if (!allowed(referer)) refuse(`the origin ${referer}`);
