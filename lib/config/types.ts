@@ -96,7 +96,7 @@ export interface KoaJwtConfig {
     pair?: false | true | PairConfig;
     cookie?: false | string | CookieConfig;
     /**
-     * CSRF defences of the routes that set cookies (see docs/csrf.md). `origins`: the origins
+     * CSRF defences of the routes that set cookies (see docs/browser.md, "CSRF rules"). `origins`: the origins
      * allowed to call them from a browser (default: the request's own origin). `secret`: the key
      * of the refresh cookie's signed double-submit value, at least 32 bytes (default: derived
      * from the signing key, so it changes when that key does).

@@ -122,6 +122,17 @@ describe('attack: login CSRF (a cross-site request to a route that sets cookies)
     });
   });
 
+  describe('logout authenticated by the auth cookie (the route clears cookies)', function () {
+    const app = buildApp({ cookie: 'jwt' });
+
+    it('refuses a cross-site logout: 403, the cookie neither cleared nor revoked', async function () {
+      const login = await formPost(app, '/auth/token', {}).expect(201);
+      const jwt = cookiesOf(login).get('jwt')!.value;
+      expectRefusedCrossSite(await formPost(app, '/auth/token/blacklist', { Origin: EVIL, Cookie: `jwt=${jwt}` }, {}));
+      await app.request.get('/me').set('Cookie', `jwt=${jwt}`).expect(200);
+    });
+  });
+
   describe('impersonate with the impersonation cookie', function () {
     const app = buildApp({ impersonation: { cookie: 'jwt_impersonation' } });
 
