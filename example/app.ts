@@ -21,6 +21,18 @@ export interface DemoOptions {
   spa?: { accessExpiresIn?: number };
 }
 
+/**
+ * Whether the demo runs the single-page example: `npm start -- --spa` or `SPA=1 npm start`.
+ *
+ * @example
+ * ```ts
+ * spaRequested(process.argv, process.env); // true for `SPA=1 npm start`
+ * ```
+ */
+export function spaRequested(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return argv.includes('--spa') || (env.SPA !== undefined && !['', '0', 'false'].includes(env.SPA));
+}
+
 /** The access lifetime of the single-page example: short, so that a silent refresh happens while you watch. */
 export const SPA_ACCESS_SECONDS = 20;
 

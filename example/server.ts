@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, DEMO_USERS, SPA_ACCESS_SECONDS } from './app.js';
+import { buildApp, DEMO_USERS, SPA_ACCESS_SECONDS, spaRequested } from './app.js';
 import { curlLines } from './curl-lines.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +15,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 // `SPA=1 npm start` or `npm start -- --spa`: the single-page example in pair-cookie mode.
-const spa = process.argv.includes('--spa') || (process.env.SPA !== undefined && !['', '0', 'false'].includes(process.env.SPA));
+const spa = spaRequested(process.argv, process.env);
 const { app, auth, key } = buildApp({ keysDir, ...(spa ? { spa: {} } : {}) });
 // Loopback only: this is a development service with published passwords.
 const server = app.listen(port, '127.0.0.1', () => {

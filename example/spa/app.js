@@ -38,8 +38,14 @@ function show(user) {
 
 const expired = () => access === null || access.exp * 1000 <= Date.now();
 
-/** The silent refresh: the browser sends the HttpOnly cookie, the page adds the CSRF header. */
-async function refresh() {
+/**
+ * The silent refresh: the browser sends the HttpOnly cookie, the page adds the CSRF header.
+ * One tab at a time (Web Locks): two tabs presenting the same refresh token at once would look
+ * like a stolen token being reused, and reuse detection would end the session in both.
+ */
+const refresh = () => (navigator.locks ? navigator.locks.request('koa-jwt-kit-refresh', refreshNow) : refreshNow());
+
+async function refreshNow() {
   const csrf = readCookie(CSRF_COOKIE);
   if (!csrf) return false;
   const res = await fetch('/auth/token/refresh', { method: 'POST', headers: { [CSRF_HEADER]: csrf } });

@@ -22,12 +22,18 @@ describe('browser: the single-page example in pair-cookie mode (Chromium)', func
   let app: Served;
   let browser: Browser;
   let loggedOutRefresh: string;
+  let holdRefreshes = false;
 
   before(async function () {
     skipWithoutChromium(this);
     keysDir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-spa-keys-'));
     demo = buildApp({ keysDir, spa: { accessExpiresIn: ACCESS_SECONDS } });
-    app = await serve(demo.app.callback());
+    const handler = demo.app.callback();
+    // Holding refreshes back makes two tabs' refreshes overlap for sure (the multi-tab step).
+    app = await serve((req, res) => {
+      if (holdRefreshes && req.url === '/auth/token/refresh') setTimeout(() => handler(req, res), 500);
+      else handler(req, res);
+    });
     browser = await launchChromium();
   });
   after(async function () {
@@ -117,5 +123,27 @@ describe('browser: the single-page example in pair-cookie mode (Chromium)', func
     });
     expect(res.status).to.equal(401);
     expect(((await res.json()) as { error: string }).error).to.equal('token_revoked');
+  });
+
+  it('two tabs whose tokens expired together both refresh and stay logged in (one refresh at a time, no reuse alarm)', async function () {
+    const { page, context } = browser;
+    await page.locator('#login button[type=submit]').click();
+    await status().filter({ hasText: 'logged in as admin' }).waitFor();
+    const second = await context.newPage();
+    await second.goto(`${app.origin}/`);
+    await second.locator('#status').filter({ hasText: 'logged in as admin' }).waitFor();
+    await Promise.all([page, second].map((tab) => tab.locator('#expires').filter({ hasText: 'expired' }).waitFor()));
+    const before = exchangesTo('/auth/token/refresh').length;
+    const counts = await Promise.all([page, second].map(async (tab) => Number(await tab.locator('#refreshes').textContent())));
+    holdRefreshes = true;
+    await Promise.all([page.locator('#me').click(), second.locator('#me').click()]);
+    // Each tab ends with one more refresh, or with an error in its log (the session ended).
+    await Promise.all([page, second].map((tab, i) => tab.locator('#refreshes').filter({ hasText: String(counts[i]! + 1) })
+      .or(tab.locator('#log li.error')).first().waitFor()));
+    holdRefreshes = false;
+    for (const tab of [page, second]) expect(await tab.locator('#status').textContent()).to.equal('logged in as admin');
+    expect(exchangesTo('/auth/token/refresh').slice(before).map((e) => e.status)).to.deep.equal([201, 201]);
+    await screenshot(second, '07-second-tab-refreshed');
+    await second.close();
   });
 });

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import supertest from 'supertest';
-import { buildApp, SPA_ACCESS_SECONDS } from '../../example/app.js';
+import { buildApp, SPA_ACCESS_SECONDS, spaRequested } from '../../example/app.js';
 import { cookiesOf } from '../authority/pair-fixture.js';
 import { decode } from '../helpers/tokens.js';
 
@@ -48,5 +50,52 @@ describe('demo app with the single-page example (buildApp({ spa }))', function (
     const { payload } = decode(res.body.token);
     expect(Number(payload.exp) - Number(payload.iat)).to.equal(2);
     await short.auth.close();
+  });
+});
+
+describe('npm start with the single-page switch (a real process)', function () {
+  this.timeout(30_000);
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+  /** Starts example/server.ts on a free port and resolves with its banner and the page it serves at /. */
+  async function start(args: string[], env: Record<string, string>): Promise<{ banner: string; page: string }> {
+    const keysDir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-spa-demo-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'example/server.ts', ...args], {
+      cwd: ROOT, env: { ...process.env, PORT: '0', KEYS_DIR: keysDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout!.setEncoding('utf8');
+      const banner = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: string) => {
+          out += chunk;
+          if (/Single-page example: open .*\n.*\n\n/.test(out)) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`the demo exited (${code}):\n${out}`)));
+      });
+      const base = /listening on (http:\/\/localhost:\d+)/.exec(banner)![1]!;
+      const page = await (await fetch(`${base}/`)).text();
+      return { banner, page };
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(keysDir, { recursive: true, force: true });
+    }
+  }
+
+  it('npm start -- --spa serves the page at / and prints where to open it', async function () {
+    const { banner, page } = await start(['--spa'], {});
+    expect(banner).to.match(/Single-page example: open http:\/\/localhost:\d+\/ in a browser/);
+    expect(page).to.include('<script type="module" src="/spa/app.js"></script>');
+  });
+});
+
+describe('the single-page switch (spaRequested)', function () {
+  it('is on with --spa or SPA set to anything but empty, 0 or false', function () {
+    expect(spaRequested(['node', 'server.ts', '--spa'], {})).to.equal(true);
+    expect(spaRequested(['node', 'server.ts'], { SPA: '1' })).to.equal(true);
+    expect(spaRequested(['node', 'server.ts'], { SPA: 'yes' })).to.equal(true);
+    for (const off of ['', '0', 'false']) expect(spaRequested(['node', 'server.ts'], { SPA: off }), `SPA=${off}`).to.equal(false);
+    expect(spaRequested(['node', 'server.ts'], {})).to.equal(false);
   });
 });
