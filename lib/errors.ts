@@ -294,10 +294,16 @@ export class RefreshNotAllowedError extends KoaJwtError {
   readonly code = 'refresh_not_allowed';
 }
 
-/** An authenticated caller without the right (impersonate needs a superuser), or a cross-site request that would set cookies. */
+/** An authenticated caller without the right (impersonate needs a superuser), or a request refused by a CSRF rule. */
 export class ForbiddenError extends KoaJwtError {
   readonly code = 'forbidden';
 }
+
+/** A browser request from a site that may not make this route set cookies (login CSRF): 403 `forbidden`. */
+export class CrossSiteRequestError extends ForbiddenError {}
+
+/** A refresh from the cookie without the session's signed CSRF value in the header: 403 `forbidden`. */
+export class CsrfTokenError extends ForbiddenError {}
 
 /** The request body is over the token routes' limit. */
 export class PayloadTooLargeError extends KoaJwtError {

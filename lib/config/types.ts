@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Algorithm } from '../keyring/algorithms.js';
 import type { Keyring } from '../keyring/keyring.js';
@@ -94,8 +95,13 @@ export interface KoaJwtConfig {
     expiresIn?: Duration;
     pair?: false | true | PairConfig;
     cookie?: false | string | CookieConfig;
-    /** CSRF defence when the refresh token comes from a cookie. */
-    csrf?: { header?: string; origins?: string[] };
+    /**
+     * CSRF defences of the routes that set cookies (see docs/browser.md, "CSRF rules"). `origins`: the origins
+     * allowed to call them from a browser (default: the request's own origin). `secret`: the key
+     * of the refresh cookie's signed double-submit value, at least 32 bytes (default: derived
+     * from the signing key, so it changes when that key does).
+     */
+    csrf?: { header?: string; origins?: string[]; secret?: KeyMaterial };
   };
   header?: { prefix?: string };
   cookie?: false | string | CookieConfig;
@@ -163,7 +169,8 @@ export interface ResolvedConfig {
     readonly cookie: false | ResolvedCookie;
     /** No refresh.cookie.path was given: the cookie is scoped to the refresh route's path, found per request. */
     readonly cookieOnRoutePath: boolean;
-    readonly csrf: Readonly<{ header: string; origins: readonly string[] }>;
+    /** `origins` empty: the request's own origin. `key`: the HMAC key of the double-submit value (with refresh.cookie). */
+    readonly csrf: Readonly<{ header: string; origins: readonly string[]; key?: KeyObject }>;
   };
   readonly header: { readonly prefix: string };
   readonly cookie: false | ResolvedCookie;

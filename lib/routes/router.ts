@@ -50,7 +50,7 @@ const ROUTES: Readonly<Record<RouteName, RouteSpec>> = {
     unavailable: (authority) => (authority.config.users ? undefined : 'impersonation needs users (a UserProvider)'),
     make: (authority) => impersonateRoute(authority),
   },
-  blacklist: { unavailable: () => undefined, make: (authority) => blacklistRoute(authority) },
+  blacklist: { unavailable: () => undefined, make: (authority, paths) => blacklistRoute(authority, paths) },
   logoutAll: {
     unavailable: (authority) => (authority.config.userSecrets === true && authority.userSecrets ? undefined : 'logout-all needs userSecrets: true'),
     make: (authority) => logoutAllRoute(authority),
