@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The single-page example runs in the browser, as a module, without a build step.
+    files: ['example/spa/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'module' },
+  },
+  {
     files: ['spec/**/*.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { type JwtState, type KoaJwt, koaJwt, memoryUsers } from '../lib/index.js';
 import { type DevKey, loadOrCreateDevKey } from './dev-keys.js';
+import { spaRoutes } from './spa/serve.js';
 
 /** The demo's seeded accounts (plain passwords: they are printed at start-up on purpose). */
 export const DEMO_USERS = [
@@ -12,7 +13,28 @@ export const DEMO_USERS = [
 export interface DemoOptions {
   /** Where the development key lives (created there if absent). */
   keysDir: string;
+  /**
+   * Serve the single-page example at `/` in pair-cookie mode: the refresh token in an HttpOnly
+   * cookie, access tokens that live `accessExpiresIn` seconds (default 20, short enough to see
+   * the silent refresh happen).
+   */
+  spa?: { accessExpiresIn?: number };
 }
+
+/**
+ * Whether the demo runs the single-page example: `npm start -- --spa` or `SPA=1 npm start`.
+ *
+ * @example
+ * ```ts
+ * spaRequested(process.argv, process.env); // true for `SPA=1 npm start`
+ * ```
+ */
+export function spaRequested(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  return argv.includes('--spa') || (env.SPA !== undefined && !['', '0', 'false'].includes(env.SPA));
+}
+
+/** The access lifetime of the single-page example: short, so that a silent refresh happens while you watch. */
+export const SPA_ACCESS_SECONDS = 20;
 
 export interface Demo {
   readonly app: Koa<JwtState>;
@@ -36,17 +58,24 @@ export function buildApp(options: DemoOptions): Demo {
   const auth = koaJwt({
     keys: { algorithm: 'ES256', privateKey: { [key.kid]: key.pem } },
     users: memoryUsers(DEMO_USERS.map((u) => ({ ...u }))),
+    ...(options.spa ? {
+      token: { expiresIn: options.spa.accessExpiresIn ?? SPA_ACCESS_SECONDS },
+      refresh: { pair: true, cookie: 'refresh_token' },
+    } : {}),
   });
 
   const app = new Koa<JwtState>();
   const router = new Router<JwtState>();
-  router.get('/', (ctx) => {
-    ctx.body = {
-      service: 'koa-jwt-kit demo',
-      routes: ['POST /auth/token', 'POST /auth/token/refresh', 'POST /auth/token/verify', 'GET /.well-known/jwks.json', 'GET /me'],
-    };
-  });
+  if (!options.spa) {
+    router.get('/', (ctx) => {
+      ctx.body = {
+        service: 'koa-jwt-kit demo',
+        routes: ['POST /auth/token', 'POST /auth/token/refresh', 'POST /auth/token/verify', 'GET /.well-known/jwks.json', 'GET /me'],
+      };
+    });
+  }
   router.use('/auth', auth.router().routes());
+  if (options.spa) app.use(spaRoutes().routes());
   app.use(auth.jwks());
   app.use(router.routes());
   app.use(auth); // every later middleware sees ctx.state.user

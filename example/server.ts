@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, DEMO_USERS } from './app.js';
+import { buildApp, DEMO_USERS, SPA_ACCESS_SECONDS, spaRequested } from './app.js';
 import { curlLines } from './curl-lines.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,7 +14,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const { app, auth, key } = buildApp({ keysDir });
+// `SPA=1 npm start` or `npm start -- --spa`: the single-page example in pair-cookie mode.
+const spa = spaRequested(process.argv, process.env);
+const { app, auth, key } = buildApp({ keysDir, ...(spa ? { spa: {} } : {}) });
 // Loopback only: this is a development service with published passwords.
 const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://localhost:${(server.address() as AddressInfo).port}`;
@@ -25,9 +27,17 @@ const server = app.listen(port, '127.0.0.1', () => {
     `  keys:  ${shownDir} (ES256, kid ${key.kid}${key.created ? ', generated now' : ''}): development keys, never for production`,
     `  users: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}${'isSuperuser' in u ? ' (superuser)' : ''}`).join(', ')}`,
     '',
-    'Try it (paste in order; the first line keeps the token in $TOKEN):',
-    ...curlLines(base).map((line) => `  ${line}`),
-    '',
+    ...(spa ? [
+      `Single-page example: open ${base}/ in a browser (pair mode: the refresh token in an HttpOnly`,
+      `cookie, access tokens in page memory for ${SPA_ACCESS_SECONDS} s, then a silent refresh with the CSRF header).`,
+      '',
+    ] : [
+      'Try it (paste in order; the first line keeps the token in $TOKEN):',
+      ...curlLines(base).map((line) => `  ${line}`),
+      '',
+      'The single-page example in a browser (pair mode, refresh cookie): SPA=1 npm start  (or: npm start -- --spa)',
+      '',
+    ]),
   ].join('\n'));
 });
 server.on('error', (err) => {

@@ -120,6 +120,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
   return {
     config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), authenticate, obtain, issue, refresh, userOf,
     async close() {
+      verifier.cache?.close();
       config.keyring.remote?.close?.();
     },
   };

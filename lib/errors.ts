@@ -1,36 +1,165 @@
 /**
  * Every failure koa-jwt-kit reports is one of these classes. Each has a stable `code` (the
- * `error` member of the JSON body) and the HTTP `status` the middleware and routes answer
- * with. The HTTP layer maps error → response by these two fields only, never by message text.
+ * `error` member of the JSON body); the HTTP answer of a code (status, challenge, Retry-After)
+ * is written once, in ANSWERS below, and read by the HTTP layer by code only, never by message.
  *
  * @example
  * ```ts
  * try { await auth.verify(token) } catch (err) {
- *   if (err instanceof TokenExpiredError) { ... } // err.code === 'token_expired'
+ *   if (err instanceof TokenExpiredError) { ... } // err.code === 'token_expired', err.status === 401
  * }
  * ```
  */
-export class KoaJwtError extends Error {
-  /** Stable machine-readable code, e.g. `token_expired`. */
-  readonly code: string = 'server_error';
-  /** HTTP status this error answers with. */
-  readonly status: number = 500;
-  /** Extra members for the JSON body (e.g. `fields` of an invalid request). */
-  readonly body?: Readonly<Record<string, unknown>>;
-  /** Headers to add to the response (e.g. `Retry-After`). */
-  readonly headers?: Readonly<Record<string, string>>;
 
-  constructor(message: string, options?: { cause?: unknown; status?: number; body?: Record<string, unknown>; headers?: Record<string, string> }) {
+/** What a 401 says in `WWW-Authenticate` (RFC 6750 §3): nothing more than the realm, or an error attribute. */
+type Challenge = 'realm' | 'invalid_token' | 'invalid_request';
+
+interface Answer {
+  readonly status: number;
+  /** For a 401: the challenge. */
+  readonly challenge?: Challenge;
+  /** For a 503: the default `Retry-After`, in seconds. */
+  readonly retryAfter?: number;
+  /** The status when the user was named by the request rather than by a token (impersonate's `user`). */
+  readonly requestStatus?: number;
+}
+
+/** The one table from error code to HTTP answer. */
+const ANSWERS = {
+  config_invalid: { status: 500 },
+  key_invalid: { status: 500 },
+  key_not_found: { status: 500 },
+  credentials_required: { status: 401, challenge: 'realm' },
+  credentials_bad_format: { status: 401, challenge: 'invalid_request' },
+  invalid_credentials: { status: 401, challenge: 'realm' },
+  token_expired: { status: 401, challenge: 'invalid_token' },
+  token_not_yet_valid: { status: 401, challenge: 'invalid_token' },
+  token_invalid: { status: 401, challenge: 'invalid_token' },
+  token_revoked: { status: 401, challenge: 'invalid_token' },
+  token_reused: { status: 401, challenge: 'invalid_token' },
+  refresh_expired: { status: 401, challenge: 'invalid_token' },
+  user_not_found: { status: 401, challenge: 'invalid_token', requestStatus: 400 },
+  account_disabled: { status: 401, challenge: 'invalid_token', requestStatus: 400 },
+  invalid_request: { status: 400 },
+  refresh_not_allowed: { status: 400 },
+  forbidden: { status: 403 },
+  not_available: { status: 404 },
+  method_not_allowed: { status: 405 },
+  payload_too_large: { status: 413 },
+  unsupported_media_type: { status: 415 },
+  temporarily_unavailable: { status: 503, retryAfter: 1 },
+} as const satisfies Record<string, Answer>;
+
+/** Every `code` a KoaJwtError can carry: the `error` member of the JSON body. */
+export type KoaJwtErrorCode = keyof typeof ANSWERS;
+
+/** The codes and their answers, for documentation and for apps that map codes themselves. */
+export const ERROR_ANSWERS: Readonly<Record<KoaJwtErrorCode, Answer>> = ANSWERS;
+
+/** The JSON body of an error answer (RFC 6750 / OAuth 2.0 shape), plus extra members such as `fields`. */
+export interface ErrorBody {
+  error: KoaJwtErrorCode;
+  error_description: string;
+  [member: string]: unknown;
+}
+
+// A header value may carry only visible ASCII: a description that quotes attacker bytes (a
+// JSON parse error on a tampered payload) would otherwise make ctx.set throw, and answer 500.
+const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
+
+interface ErrorOptions {
+  cause?: unknown;
+  /** Extra members of the JSON body. */
+  body?: Record<string, unknown>;
+  /** Seconds for `Retry-After` (503, 429), when the default of the code does not fit. */
+  retryAfter?: number;
+  /** Headers that are facts of this failure (the `Allow` of a 405). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The base class. `status`, `expose`, `headers` and `body` are what Koa's error handling reads,
+ * so with `errors: 'throw'` an app's own error middleware (or Koa's default handler) answers
+ * the right status; `body` is the JSON the library answers itself with `errors: 'respond'`.
+ *
+ * @example
+ * ```ts
+ * app.use(async (ctx, next) => {
+ *   try { await next() } catch (err) {
+ *     if (!(err instanceof KoaJwtError)) throw err;
+ *     ctx.status = err.status;
+ *     ctx.set(err.headers);
+ *     ctx.body = { message: err.body.error_description, code: err.code };
+ *   }
+ * });
+ * ```
+ */
+export abstract class KoaJwtError extends Error {
+  /** Stable machine-readable code, e.g. `token_expired`. */
+  abstract readonly code: KoaJwtErrorCode;
+  /** Koa shows the message of an exposed error to the client: every one of these is meant for it. */
+  readonly expose = true;
+  /** Seconds for `Retry-After`, where this failure has one. */
+  readonly retryAfter?: number;
+  /**
+   * Headers of the answer (`WWW-Authenticate`, `Retry-After`). The challenge's scheme is the
+   * configured `header.prefix`: the middleware and routes fill it in before they answer or throw.
+   */
+  headers: Record<string, string | string[]> = {};
+  readonly #extra?: Readonly<Record<string, unknown>>;
+  readonly #ownHeaders?: Readonly<Record<string, string>>;
+
+  constructor(message: string, options?: ErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
-    if (options?.status !== undefined) this.status = options.status;
-    if (options?.body !== undefined) this.body = options.body;
-    if (options?.headers !== undefined) this.headers = options.headers;
+    if (options?.body !== undefined) this.#extra = options.body;
+    if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    if (options?.headers !== undefined) this.headers = { ...(this.#ownHeaders = options.headers) };
+  }
+
+  #statusSetByKoa?: number;
+
+  /** The HTTP status of this failure, from the one table. */
+  get status(): number {
+    return this.#statusSetByKoa ?? this.tableStatus();
+  }
+
+  // Koa's error handler writes `err.status` back (the same number, or 500 for an invalid one).
+  set status(status: number) {
+    this.#statusSetByKoa = status;
+  }
+
+  /** The status the error table gives this failure. */
+  protected tableStatus(): number {
+    return ANSWERS[this.code].status;
+  }
+
+  /** The JSON body of the contract: `{ error, error_description, ...extra }`. */
+  get body(): ErrorBody {
+    return { error: this.code, error_description: this.message, ...this.#extra };
+  }
+
+  /**
+   * Fills `headers` for an answer: the challenge of a 401 under `scheme` (the configured
+   * `header.prefix`; RFC 6750 §3.1: no error attribute when no token was presented), and `Retry-After`.
+   */
+  withHeaders(scheme: string): this {
+    const answer: Answer = ANSWERS[this.code];
+    const headers: Record<string, string> = { ...this.#ownHeaders };
+    if (this.status === 401 && answer.challenge) {
+      headers['WWW-Authenticate'] = answer.challenge === 'realm'
+        ? `${scheme} realm="api"`
+        : `${scheme} realm="api", error="${answer.challenge}", error_description="${quote(this.message)}"`;
+    }
+    const retryAfter = this.retryAfter ?? answer.retryAfter;
+    if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+    this.headers = headers;
+    return this;
   }
 }
 
 /**
- * A wrong configuration value. `path` names it, e.g. `keys.secret`. Thrown by `koaJwt()`.
+ * A wrong configuration value. `path` names it, e.g. `keys.secret`. Thrown by `koaJwt()` at start-up.
  *
  * @example
  * ```ts
@@ -40,7 +169,8 @@ export class KoaJwtError extends Error {
  * ```
  */
 export class ConfigError extends KoaJwtError {
-  override readonly code = 'config_invalid';
+  readonly code = 'config_invalid';
+  /** The config path of the wrong value, e.g. `keys.rotation.every`. */
   readonly path: string;
   constructor(path: string, reason: string) {
     super(`${path}: ${reason}`);
@@ -48,22 +178,44 @@ export class ConfigError extends KoaJwtError {
   }
 }
 
+/**
+ * A key given to the keyring at run time (`auth.keyring.add`) that cannot be used as asked.
+ *
+ * @example
+ * ```ts
+ * auth.keyring.add({ kid: 'k1', alg: 'ES256', secret: 'x'.repeat(32) }); // throws KeyInvalidError: ES256 needs a key pair
+ * ```
+ */
+export class KeyInvalidError extends KoaJwtError {
+  readonly code = 'key_invalid';
+}
+
+/**
+ * `auth.keyring.promote/retire/remove` named a kid the keyring does not hold.
+ *
+ * @example
+ * ```ts
+ * auth.keyring.promote('no-such-kid'); // throws KeyNotFoundError
+ * ```
+ */
+export class KeyNotFoundError extends KoaJwtError {
+  readonly code = 'key_not_found';
+}
+
 // ---- 401: the request carries no usable credentials --------------------------------------
 
 /**
- * Errors that mean "this token is not acceptable": answered with `WWW-Authenticate: error="invalid_token"`.
+ * Every failure that means "this token is not acceptable" (401 with `error="invalid_token"`).
  *
  * @example
  * ```ts
  * auth.verify(token).catch((err) => { if (err instanceof TokenError) askToLogInAgain(); });
  * ```
  */
-export class TokenError extends KoaJwtError {
-  override readonly status: number = 401;
-}
+export abstract class TokenError extends KoaJwtError {}
 
 /**
- * No token at all where one is required (401 `credentials_required`).
+ * No token was presented where authentication is required.
  *
  * @example
  * ```ts
@@ -71,27 +223,23 @@ export class TokenError extends KoaJwtError {
  * ```
  */
 export class CredentialsRequiredError extends KoaJwtError {
-  override readonly code = 'credentials_required';
-  override readonly status: number = 401;
+  readonly code = 'credentials_required';
 }
 
 /**
- * An Authorization header of our scheme that holds no single token: `Bearer` alone, `Bearer a b`
- * (401 `credentials_bad_format`).
+ * The Authorization header names our scheme but is not `<prefix> <token>` (`Bearer` alone, `Bearer a b`).
  *
  * @example
  * ```ts
- * // Authorization: Bearer a b  →  401 {"error":"credentials_bad_format"}
+ * // GET /me with Authorization: Bearer a b  →  401 {"error":"credentials_bad_format"}
  * ```
  */
 export class CredentialsBadFormatError extends KoaJwtError {
-  override readonly code = 'credentials_bad_format';
-  override readonly status: number = 401;
+  readonly code = 'credentials_bad_format';
 }
 
 /**
- * Obtain: a wrong password, an unknown user or an inactive one, with one body for all three (401
- * `invalid_credentials`).
+ * Obtain: a wrong password, an unknown user or an inactive user (one answer for all three).
  *
  * @example
  * ```ts
@@ -99,15 +247,14 @@ export class CredentialsBadFormatError extends KoaJwtError {
  * ```
  */
 export class InvalidCredentialsError extends KoaJwtError {
-  override readonly code = 'invalid_credentials';
-  override readonly status: number = 401;
+  readonly code = 'invalid_credentials';
   constructor(message = 'Unable to log in with the provided credentials.') {
     super(message);
   }
 }
 
 /**
- * The token is past its `exp` (+ `token.leeway`): 401 `token_expired`; `expiredAt` says when.
+ * The token's `exp` has passed (beyond `token.leeway`).
  *
  * @example
  * ```ts
@@ -115,7 +262,7 @@ export class InvalidCredentialsError extends KoaJwtError {
  * ```
  */
 export class TokenExpiredError extends TokenError {
-  override readonly code = 'token_expired';
+  readonly code = 'token_expired';
   /** When the token expired. */
   readonly expiredAt?: Date;
   constructor(message = 'The token has expired.', expiredAt?: Date) {
@@ -125,7 +272,7 @@ export class TokenExpiredError extends TokenError {
 }
 
 /**
- * The token's `nbf` is still in the future (− `token.leeway`): 401 `token_not_yet_valid`.
+ * The token's `nbf` (or `iat`) is still in the future.
  *
  * @example
  * ```ts
@@ -133,12 +280,11 @@ export class TokenExpiredError extends TokenError {
  * ```
  */
 export class TokenNotYetValidError extends TokenError {
-  override readonly code = 'token_not_yet_valid';
+  readonly code = 'token_not_yet_valid';
 }
 
 /**
- * The token does not verify: signature, alg, kid, aud, iss, crit, shape, length or lifetime, or
- * a refresh token where an access token is expected (401 `token_invalid`).
+ * Bad signature, algorithm, kid, audience, issuer, `crit`, shape or length.
  *
  * @example
  * ```ts
@@ -146,11 +292,11 @@ export class TokenNotYetValidError extends TokenError {
  * ```
  */
 export class TokenInvalidError extends TokenError {
-  override readonly code = 'token_invalid';
+  readonly code = 'token_invalid';
 }
 
 /**
- * The token, or its refresh family, has been revoked (401 `token_revoked`).
+ * The token, or its refresh family, was revoked (logout, blacklist, reuse detection).
  *
  * @example
  * ```ts
@@ -159,15 +305,14 @@ export class TokenInvalidError extends TokenError {
  * ```
  */
 export class TokenRevokedError extends TokenError {
-  override readonly code = 'token_revoked';
+  readonly code = 'token_revoked';
   constructor(message = 'The token has been revoked.') {
     super(message);
   }
 }
 
 /**
- * Pair mode: a consumed refresh token came back, so its whole family is now revoked (401
- * `token_reused`).
+ * Pair mode: a refresh token presented a second time; its whole family is revoked.
  *
  * @example
  * ```ts
@@ -175,15 +320,14 @@ export class TokenRevokedError extends TokenError {
  * ```
  */
 export class TokenReusedError extends TokenError {
-  override readonly code = 'token_reused';
+  readonly code = 'token_reused';
   constructor(message = 'This refresh token was already used; its whole family is now revoked.') {
     super(message);
   }
 }
 
 /**
- * The family is older than `refresh.expiresIn` (counted from the first login): log in again (401
- * `refresh_expired`).
+ * The family's refresh period (`refresh.expiresIn` from the login) has ended.
  *
  * @example
  * ```ts
@@ -191,15 +335,15 @@ export class TokenReusedError extends TokenError {
  * ```
  */
 export class RefreshExpiredError extends TokenError {
-  override readonly code = 'refresh_expired';
+  readonly code = 'refresh_expired';
   constructor(message = 'The refresh period of this token has ended; log in again.') {
     super(message);
   }
 }
 
 /**
- * The token's user no longer exists (401 `user_not_found`; 400 when impersonate names an unknown
- * user).
+ * The user a token names does not exist (401), or the user an impersonate request names does
+ * not (400, `inRequest`).
  *
  * @example
  * ```ts
@@ -207,17 +351,19 @@ export class RefreshExpiredError extends TokenError {
  * ```
  */
 export class UserNotFoundError extends TokenError {
-  override readonly code = 'user_not_found';
-  constructor(message = 'The user of this token does not exist.', options?: { status?: number }) {
-    super(message, options);
-    // TokenError's field initializer ran after super() and reset status to 401: apply the option again.
-    if (options?.status !== undefined) (this as { status: number }).status = options.status;
+  readonly code = 'user_not_found';
+  readonly #inRequest: boolean;
+  constructor(message = 'The user of this token does not exist.', options?: { inRequest?: boolean }) {
+    super(message);
+    this.#inRequest = options?.inRequest === true;
+  }
+  protected override tableStatus(): number {
+    return this.#inRequest ? ANSWERS.user_not_found.requestStatus : ANSWERS.user_not_found.status;
   }
 }
 
 /**
- * The token's user is inactive (`isActive: false`): 401 `account_disabled` (400 when impersonate
- * targets one).
+ * The user is inactive (`isActive: false`): 401 for a token's user, 400 for the user an impersonate request names.
  *
  * @example
  * ```ts
@@ -225,19 +371,21 @@ export class UserNotFoundError extends TokenError {
  * ```
  */
 export class AccountDisabledError extends TokenError {
-  override readonly code = 'account_disabled';
-  constructor(message = 'The user account is disabled.', options?: { status?: number }) {
-    super(message, options);
-    // TokenError's field initializer ran after super() and reset status to 401: apply the option again.
-    if (options?.status !== undefined) (this as { status: number }).status = options.status;
+  readonly code = 'account_disabled';
+  readonly #inRequest: boolean;
+  constructor(message = 'The user account is disabled.', options?: { inRequest?: boolean }) {
+    super(message);
+    this.#inRequest = options?.inRequest === true;
+  }
+  protected override tableStatus(): number {
+    return this.#inRequest ? ANSWERS.account_disabled.requestStatus : ANSWERS.account_disabled.status;
   }
 }
 
 // ---- 4xx: the request itself is wrong ------------------------------------------------------
 
 /**
- * A missing or wrong field, or an unreadable body (400 `invalid_request`); `fields` names each
- * field and what is wrong with it.
+ * A malformed request: `fields` names each missing or wrong field.
  *
  * @example
  * ```ts
@@ -245,8 +393,7 @@ export class AccountDisabledError extends TokenError {
  * ```
  */
 export class InvalidRequestError extends KoaJwtError {
-  override readonly code = 'invalid_request';
-  override readonly status: number = 400;
+  readonly code = 'invalid_request';
   /** Field name → what is wrong with it. */
   readonly fields?: Readonly<Record<string, string>>;
   constructor(message: string, fields?: Record<string, string>) {
@@ -256,8 +403,7 @@ export class InvalidRequestError extends KoaJwtError {
 }
 
 /**
- * Refresh is disabled (`refresh.allow: false`), or the token has no `orig_iat` (400
- * `refresh_not_allowed`).
+ * Refresh is off (`refresh.allow: false`), or the token has no `orig_iat`.
  *
  * @example
  * ```ts
@@ -265,13 +411,11 @@ export class InvalidRequestError extends KoaJwtError {
  * ```
  */
 export class RefreshNotAllowedError extends KoaJwtError {
-  override readonly code = 'refresh_not_allowed';
-  override readonly status: number = 400;
+  readonly code = 'refresh_not_allowed';
 }
 
 /**
- * An authenticated caller without the right: impersonate by a non-superuser, a failed CSRF check
- * (403 `forbidden`).
+ * An authenticated caller without the right (impersonate needs a superuser), or a request refused by a CSRF rule.
  *
  * @example
  * ```ts
@@ -279,12 +423,31 @@ export class RefreshNotAllowedError extends KoaJwtError {
  * ```
  */
 export class ForbiddenError extends KoaJwtError {
-  override readonly code = 'forbidden';
-  override readonly status: number = 403;
+  readonly code = 'forbidden';
 }
 
 /**
- * A request body over 16 kB on a token route (413 `payload_too_large`).
+ * A browser request from a site that may not make this route set cookies (login CSRF): 403 `forbidden`.
+ *
+ * @example
+ * ```ts
+ * // a form on https://evil.example posting to /auth/token  →  403 {"error":"forbidden"}, no cookie set
+ * ```
+ */
+export class CrossSiteRequestError extends ForbiddenError {}
+
+/**
+ * A refresh from the cookie without the session's signed CSRF value in the header: 403 `forbidden`.
+ *
+ * @example
+ * ```ts
+ * // POST /auth/token/refresh with the refresh cookie but no x-csrf-token header  →  403 {"error":"forbidden"}
+ * ```
+ */
+export class CsrfTokenError extends ForbiddenError {}
+
+/**
+ * The request body is over the token routes' limit.
  *
  * @example
  * ```ts
@@ -292,12 +455,11 @@ export class ForbiddenError extends KoaJwtError {
  * ```
  */
 export class PayloadTooLargeError extends KoaJwtError {
-  override readonly code = 'payload_too_large';
-  override readonly status: number = 413;
+  readonly code = 'payload_too_large';
 }
 
 /**
- * A body the token routes do not take: neither JSON nor a form (415 `unsupported_media_type`).
+ * The token routes take JSON or a form; anything else (text/plain, XML, multipart) is refused.
  *
  * @example
  * ```ts
@@ -305,8 +467,7 @@ export class PayloadTooLargeError extends KoaJwtError {
  * ```
  */
 export class UnsupportedMediaTypeError extends KoaJwtError {
-  override readonly code = 'unsupported_media_type';
-  override readonly status: number = 415;
+  readonly code = 'unsupported_media_type';
 }
 
 /**
@@ -318,21 +479,22 @@ export class UnsupportedMediaTypeError extends KoaJwtError {
  * ```
  */
 export class NotAvailableError extends KoaJwtError {
-  override readonly code = 'not_available';
-  override readonly status: number = 404;
+  readonly code = 'not_available';
 }
 
 /**
- * A method other than GET or HEAD on the JWKS (405 `method_not_allowed`).
+ * The JWKS route answers GET (and HEAD) only.
  *
  * @example
  * ```ts
- * // DELETE /.well-known/jwks.json  →  405 {"error":"method_not_allowed"}
+ * // DELETE /.well-known/jwks.json  →  405 {"error":"method_not_allowed"}, Allow: GET, HEAD
  * ```
  */
 export class MethodNotAllowedError extends KoaJwtError {
-  override readonly code = 'method_not_allowed';
-  override readonly status: number = 405;
+  readonly code = 'method_not_allowed';
+  constructor(message: string, allow: readonly string[]) {
+    super(message, { headers: { Allow: allow.join(', ') } });
+  }
 }
 
 // ---- 503: a dependency could not answer ----------------------------------------------------
@@ -347,10 +509,9 @@ export class MethodNotAllowedError extends KoaJwtError {
  * ```
  */
 export class StoreUnavailableError extends KoaJwtError {
-  override readonly code = 'temporarily_unavailable';
-  override readonly status: number = 503;
+  readonly code = 'temporarily_unavailable';
   constructor(message = 'The token store is unavailable; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
-    super(message, { cause: options?.cause, headers: { 'Retry-After': String(options?.retryAfter ?? 1) } });
+    super(message, options);
   }
 }
 
@@ -363,9 +524,23 @@ export class StoreUnavailableError extends KoaJwtError {
  * ```
  */
 export class KeySourceUnavailableError extends KoaJwtError {
-  override readonly code = 'temporarily_unavailable';
-  override readonly status: number = 503;
+  readonly code = 'temporarily_unavailable';
   constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown }) {
-    super(message, { cause: options?.cause, headers: { 'Retry-After': '5' } });
+    super(message, { ...options, retryAfter: 5 });
+  }
+}
+
+/**
+ * No key can sign right now (every key retired at run time, or managed rotation has not synced).
+ *
+ * @example
+ * ```ts
+ * // managed rotation has not read its store yet: POST /auth/token  →  503 {"error":"temporarily_unavailable"}, Retry-After: 5
+ * ```
+ */
+export class SigningKeyUnavailableError extends KoaJwtError {
+  readonly code = 'temporarily_unavailable';
+  constructor(message = 'No signing key is available; try again shortly.', options?: { cause?: unknown }) {
+    super(message, { ...options, retryAfter: 5 });
   }
 }

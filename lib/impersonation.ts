@@ -26,8 +26,8 @@ export async function impersonate(authority: Authority, caller: Authenticated, t
   if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
   if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
   const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId));
-  if (!target) throw new UserNotFoundError('No user has this id.', { status: 400 });
-  if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { status: 400 });
+  if (!target) throw new UserNotFoundError('No user has this id.', { inRequest: true });
+  if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { inRequest: true });
   if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');
   // In pair mode it is an access token (no refresh token: an impersonation is not prolonged).
   const issued = await issuer.issue(target, {

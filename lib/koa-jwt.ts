@@ -3,11 +3,11 @@ import type { Middleware } from 'koa';
 import { type Authenticated, type Authority, createAuthority } from './authority.js';
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
+import { ConfigError } from './errors.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
 import type { Keyring } from './keyring/keyring.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
 import { jwksMiddleware } from './routes/jwks.js';
-import { revocationRoutes } from './routes/revocation.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
@@ -73,12 +73,12 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const rotation = resolved.keys.rotation ? startRotation(resolved) : undefined;
   const members = {
     optional: () => optional,
-    router: (options?: RouterOptions) => createRouter(authority, options, [revocationRoutes(authority)]),
+    router: (options?: RouterOptions) => createRouter(authority, options),
     blacklist: async (tokenOrPayload: string | JwtPayload) => authority.revocation.revoke(typeof tokenOrPayload === 'string'
       ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload)
       : { payload: tokenOrPayload }),
     rotateUserSecret: async (user: AuthUser | string | number) => {
-      if (!authority.userSecrets) throw new Error('koa-jwt-kit: rotateUserSecret needs userSecrets: true');
+      if (!authority.userSecrets) throw new ConfigError('userSecrets', 'rotateUserSecret needs userSecrets: true');
       await authority.userSecrets.rotate(user);
     },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),

@@ -9,6 +9,7 @@ import { memoryStore } from '../stores/memory.js';
 import type { Store } from '../stores/store.js';
 import type { UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
+import { resolveCsrfKey } from './csrf.js';
 import { parseDuration } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
 import { configSchema } from './schema.js';
@@ -160,6 +161,9 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   const remote = jwksUri ? createRemoteKeySource({ jwksUri, algorithms, cacheMaxAge: jwksCacheMaxAge * 1000 }) : undefined;
   const keyring = new Keyring(staticKeys, { algorithms, insistOnKid: keysIn.insistOnKid ?? false, ...(remote ? { remote } : {}) });
 
+  const refreshCookie = resolveCookie(refreshIn.cookie, { path: '/', at: 'refresh.cookie' });
+  const csrfKey = resolveCsrfKey(refreshIn.csrf, refreshCookie, staticKeys);
+
   const resolved: ResolvedConfig = {
     keyring,
     keys: {
@@ -188,9 +192,9 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       allow: refreshIn.allow ?? true,
       expiresIn: refreshExpiresIn,
       pair,
-      cookie: resolveCookie(refreshIn.cookie, { path: '/', at: 'refresh.cookie' }),
+      cookie: refreshCookie,
       cookieOnRoutePath: typeof refreshIn.cookie === 'string' || (typeof refreshIn.cookie === 'object' && refreshIn.cookie.path === undefined),
-      csrf: { header: refreshIn.csrf?.header ?? 'x-csrf-token', origins: refreshIn.csrf?.origins ?? [] },
+      csrf: { header: refreshIn.csrf?.header ?? 'x-csrf-token', origins: refreshIn.csrf?.origins ?? [], ...(csrfKey ? { key: csrfKey } : {}) },
     },
     header: { prefix: config.header?.prefix ?? 'Bearer' },
     cookie: resolveCookie(config.cookie, { at: 'cookie' }),
@@ -207,6 +211,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       cacheSeconds: parseDuration(config.blacklist?.cacheSeconds ?? 5, 'blacklist.cacheSeconds'),
     },
     jwks: { maxAge },
+    errors: config.errors ?? 'respond',
   };
   return deepFreeze(resolved);
 }

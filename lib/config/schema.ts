@@ -76,7 +76,12 @@ export const configSchema = z.strictObject({
       sliding: z.boolean().optional(),
     })]).optional(),
     cookie: cookie.optional(),
-    csrf: z.strictObject({ header: z.string().min(1).optional(), origins: z.array(z.string().min(1)).optional() }).optional(),
+    csrf: z.strictObject({
+      header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name').optional(),
+      // An origin as browsers send it: scheme://host[:port], no path and no trailing slash.
+      origins: z.array(z.string().regex(/^https?:\/\/[^/?#\s]+$/, "expected an origin such as 'https://app.example' (no path, no trailing slash)")).optional(),
+      secret: material.optional(),
+    }).optional(),
   }).optional(),
   header: z.strictObject({ prefix: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP auth scheme token such as Bearer').optional() }).optional(),
   cookie: cookie.optional(),
@@ -98,4 +103,5 @@ export const configSchema = z.strictObject({
     cacheSeconds: duration.optional(),
   }).optional(),
   jwks: z.strictObject({ maxAge: duration.optional() }).optional(),
+  errors: z.enum(['respond', 'throw']).optional(),
 });

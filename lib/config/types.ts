@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Algorithm } from '../keyring/algorithms.js';
 import type { Keyring } from '../keyring/keyring.js';
@@ -94,8 +95,13 @@ export interface KoaJwtConfig {
     expiresIn?: Duration;
     pair?: false | true | PairConfig;
     cookie?: false | string | CookieConfig;
-    /** CSRF defence when the refresh token comes from a cookie. */
-    csrf?: { header?: string; origins?: string[] };
+    /**
+     * CSRF defences of the routes that set cookies (see docs/browser.md, "CSRF rules"). `origins`: the origins
+     * allowed to call them from a browser (default: the request's own origin). `secret`: the key
+     * of the refresh cookie's signed double-submit value, at least 32 bytes (default: derived
+     * from the signing key, so it changes when that key does).
+     */
+    csrf?: { header?: string; origins?: string[]; secret?: KeyMaterial };
   };
   header?: { prefix?: string };
   cookie?: false | string | CookieConfig;
@@ -111,6 +117,12 @@ export interface KoaJwtConfig {
     cacheSeconds?: Duration;
   };
   jwks?: { maxAge?: Duration };
+  /**
+   * How failures leave the middleware and the token routes: `'respond'` (default) answers the
+   * JSON contract; `'throw'` throws the KoaJwtError (with `status`, `expose`, `headers`, `code`,
+   * `body`) to the app's own error middleware, as koa-jwt does.
+   */
+  errors?: 'respond' | 'throw';
 }
 
 export interface ResolvedCookie {
@@ -157,7 +169,8 @@ export interface ResolvedConfig {
     readonly cookie: false | ResolvedCookie;
     /** No refresh.cookie.path was given: the cookie is scoped to the refresh route's path, found per request. */
     readonly cookieOnRoutePath: boolean;
-    readonly csrf: Readonly<{ header: string; origins: readonly string[] }>;
+    /** `origins` empty: the request's own origin. `key`: the HMAC key of the double-submit value (with refresh.cookie). */
+    readonly csrf: Readonly<{ header: string; origins: readonly string[]; key?: KeyObject }>;
   };
   readonly header: { readonly prefix: string };
   readonly cookie: false | ResolvedCookie;
@@ -174,6 +187,7 @@ export interface ResolvedConfig {
     readonly cacheSeconds: number;
   };
   readonly jwks: { readonly maxAge: number };
+  readonly errors: 'respond' | 'throw';
 }
 
 export type { KeyState };

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from '../config/types.js';
-import { KoaJwtError, TokenInvalidError } from '../errors.js';
+import { ConfigError, TokenInvalidError, UserNotFoundError } from '../errors.js';
 import { type Algorithm, algorithmInfo } from './algorithms.js';
 import { createKey, type Key } from './key.js';
 import { withStoreTimeout } from '../stores/timeout.js';
@@ -79,7 +79,7 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
   const signingKeyOverride: SigningKeyOverride = async (userId) => {
     if (algorithmInfo(signingAlg).family !== 'secret') return undefined;
     const secret = await secretOf(userId, true);
-    if (secret === undefined) throw new KoaJwtError(`userSecrets: no user ${userId} to sign a token for.`);
+    if (secret === undefined) throw new UserNotFoundError(`userSecrets: no secret for the user ${userId} to sign a token with.`);
     const key = keyOf(secret, signingAlg);
     return { key, kid: USER_KID };
   };
@@ -102,7 +102,7 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
   };
 
   async function rotate(user: AuthUser | string | number): Promise<void> {
-    if (userSecrets !== true) throw new KoaJwtError('userSecrets is a function: rotate the secret it returns for this user instead.');
+    if (userSecrets !== true) throw new ConfigError('userSecrets', 'is a function: rotate the secret it returns for this user instead of calling rotateUserSecret');
     const id = typeof user === 'object' ? String(user.id) : String(user);
     await withStoreTimeout(storeTimeout, () => store.userSecrets.rotate(id));
     for (const listener of listeners) listener(id);

@@ -5,7 +5,7 @@ import type { JwsHeader } from '../tokens/jws.js';
 import type { JwtPayload } from '../tokens/claims.js';
 import type { AuthUser } from '../users/provider.js';
 import { createExtractor, type TokenSource } from './extract.js';
-import { respondWithError } from './respond.js';
+import { fail } from './respond.js';
 
 /** What the middleware puts on `ctx.state`: `ctx.state.user` and `ctx.state.jwt`. */
 export interface JwtState<U extends AuthUser = AuthUser> {
@@ -39,7 +39,7 @@ export function createAuthMiddleware(authority: Authority, options: { required: 
       jwt = { token: verified.token, header: verified.header, payload: verified.payload, source: found.source };
     } catch (err) {
       // Only our own step is caught here: errors of later middleware pass through untouched.
-      respondWithError(ctx as never, err);
+      fail(ctx as never, err, authority.config);
       return;
     }
     ctx.state.user = user;

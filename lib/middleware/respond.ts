@@ -1,30 +1,28 @@
 import type { Context } from 'koa';
+import type { ResolvedConfig } from '../config/types.js';
 import { InvalidRequestError, KoaJwtError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 
-// Codes that mean "no usable token was presented": RFC 6750 §3.1 says to send no error attribute then.
-const NO_TOKEN_CODES = new Set(['credentials_required', 'invalid_credentials']);
-
-// A header value may carry only visible ASCII: a description that quotes attacker bytes (a
-// JSON parse error on a tampered payload) would otherwise make ctx.set throw, and answer 500.
-const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
-
 /**
- * Translates a koa-jwt-kit error into the HTTP answer of the contract: the status of its
- * class, a JSON body `{ error, error_description }` (RFC 6750 / OAuth 2.0 shape) and, for a
- * 401, `WWW-Authenticate: Bearer realm="api"` with `error="invalid_token"` when a token was
- * presented. Errors of other origins (body parsing) are mapped to 400/413/415 first.
+ * The one exit of every failure of the middleware and the token routes. With `errors:
+ * 'respond'` it answers the JSON contract (`{ error, error_description }`, RFC 6750 / OAuth 2.0
+ * shape) with the status, challenge and `Retry-After` of the error table; with `errors: 'throw'`
+ * it throws the KoaJwtError, carrying the same `status`, `headers` and `body`, to the app's own
+ * error middleware. Errors that are not ours (a bug, a fault of later middleware) are rethrown
+ * unchanged for Koa's error handling.
  */
-export function respondWithError(ctx: Context, err: unknown): void {
+export function fail(ctx: Context, err: unknown, config: Pick<ResolvedConfig, 'errors' | 'header'>): void {
   const error = toKoaJwtError(err);
   if (!error) throw err;
-  ctx.status = error.status;
-  ctx.body = { error: error.code, error_description: error.message, ...error.body };
-  if (error.headers) for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
-  if (error.status === 401) {
-    ctx.set('WWW-Authenticate', NO_TOKEN_CODES.has(error.code) || error.code === 'credentials_bad_format'
-      ? `Bearer realm="api"${error.code === 'credentials_bad_format' ? `, error="invalid_request", error_description="${quote(error.message)}"` : ''}`
-      : `Bearer realm="api", error="invalid_token", error_description="${quote(error.message)}"`);
+  error.withHeaders(config.header.prefix);
+  if (config.errors === 'throw') {
+    // Koa's error handling drops every header set so far: cookies this failure clears go with the error.
+    const cookies = ctx.response.headers['set-cookie'];
+    if (cookies !== undefined) error.headers['Set-Cookie'] = cookies;
+    throw error;
   }
+  ctx.status = error.status;
+  ctx.body = error.body;
+  ctx.set(error.headers);
   ctx.set('Cache-Control', 'no-store');
 }
 

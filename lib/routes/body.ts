@@ -1,13 +1,23 @@
 import type { Context } from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, UnsupportedMediaTypeError } from '../errors.js';
 
 // One parser for every token route: JSON or form, small limits (a token request is tiny), strict JSON.
 const parser = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', strict: true });
 const noop = async () => {};
 
-/** The request body as an object (empty when there is none). Parse errors become 400/413. */
+/** Whether the request carries body bytes (`Content-Length: 0` does not). */
+const hasContent = (ctx: Context): boolean => (ctx.request.length !== undefined ? ctx.request.length > 0 : ctx.get('Transfer-Encoding') !== '');
+
+/**
+ * The request body as an object (empty when there is none). Parse errors become 400/413; a body
+ * that is neither JSON nor a form (text/plain, XML, multipart, no Content-Type) is a 415, not a
+ * "field is required" about fields the client did send.
+ */
 export async function readBody(ctx: Context): Promise<Record<string, unknown>> {
+  if (hasContent(ctx) && !ctx.is('json', 'urlencoded')) {
+    throw new UnsupportedMediaTypeError(`The body must be JSON (application/json) or a form (application/x-www-form-urlencoded), not ${ctx.get('Content-Type') || 'a body without a Content-Type'}.`);
+  }
   await parser(ctx, noop);
   const body = (ctx.request as { body?: unknown }).body;
   if (body === undefined || body === null || body === '') return {};

@@ -1,58 +1,70 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
-import type { ResolvedConfig } from '../config/types.js';
-import { ForbiddenError } from '../errors.js';
-import { csrfCookieName } from './refresh-cookie.js';
+import type { ResolvedConfig, ResolvedCookie } from '../config/types.js';
+import { CsrfTokenError } from '../errors.js';
 
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+/** The name of the double-submit cookie that goes with a refresh cookie: `<name>_csrf`. */
+export const csrfCookieName = (refreshCookie: ResolvedCookie): string => `${refreshCookie.name}_csrf`;
 
-/** The request's origin: the Origin header, else the origin of the Referer (OWASP's fallback). */
-function originOf(ctx: Context): string | undefined {
-  const origin = ctx.get('Origin');
-  if (origin && origin !== 'null') return origin;
-  const referer = ctx.get('Referer');
-  if (!referer) return undefined;
+/**
+ * The refresh cookie's CSRF value: HMAC-SHA256 of the refresh family id under the server's
+ * CSRF key (OWASP's signed double-submit cookie). Bound to the session, so a value planted in
+ * the CSRF cookie by a sibling subdomain, with a matching header, does not pass; stable across
+ * rotations of the family, so that tabs which read it earlier keep working.
+ *
+ * @example
+ * ```ts
+ * csrfValue(config.refresh.csrf.key!, refreshPayload.orig_jti ?? refreshPayload.jti);
+ * ```
+ */
+export function csrfValue(key: KeyObject, family: string): string {
+  return createHmac('sha256', key).update(`refresh-family:${family}`).digest('base64url');
+}
+
+/** The family id of a refresh token, read without verifying it: the token is verified right after. */
+function familyOf(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
   try {
-    return new URL(referer).origin;
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (typeof claims !== 'object' || claims === null) return undefined;
+    const { orig_jti: origJti, jti } = claims as Record<string, unknown>;
+    const family = origJti ?? jti;
+    return typeof family === 'string' && family !== '' ? family : undefined;
   } catch {
     return undefined;
   }
 }
 
+// Both sides are HMAC outputs hashed again to one length, so the comparison is constant-time
+// whatever the guess's length, and a wrong guess of the right length still fails.
+function sameValue(sent: string, expected: string): boolean {
+  const digest = (value: string) => createHmac('sha256', 'csrf-compare').update(value).digest();
+  return timingSafeEqual(digest(sent), digest(expected));
+}
+
 /**
- * The CSRF defence of a refresh whose token came from the cookie: the browser attaches that
- * cookie to a cross-site POST as well, so the cookie alone proves nothing.
+ * The double-submit check of a refresh whose token came from the cookie: the browser attaches
+ * that cookie to a cross-site POST as well, so the cookie alone proves nothing. The
+ * `refresh.csrf.header` header (default `x-csrf-token`) must carry the value the
+ * `<refresh cookie>_csrf` cookie delivered: the HMAC of this refresh token's family. Another
+ * site cannot read the cookie to write the header, nor plant a cookie whose value passes.
+ * (The route refuses cross-site requests first, as every route that sets cookies does.)
  *
- * - Double-submit (always): the `refresh.csrf.header` header (default `x-csrf-token`) must equal
- *   the `<refresh cookie>_csrf` cookie set at login. Another site can make the browser send the
- *   cookie, but cannot read it to write the header.
- * - Origin (when `refresh.csrf.origins` lists any): the request's Origin (or Referer) must be
- *   one of them, so that even a sibling subdomain that can plant cookies is refused.
- *
- * Throws ForbiddenError (403 forbidden) naming CSRF.
+ * Throws CsrfTokenError (403 forbidden, naming CSRF).
  *
  * @example
  * ```ts
- * if (fromCookie) checkCsrf(ctx, config);
+ * if (fromCookie) checkCsrf(ctx, config, fromCookie);
  * ```
  */
-export function checkCsrf(ctx: Context, config: ResolvedConfig): void {
+export function checkCsrf(ctx: Context, config: ResolvedConfig, refreshToken: string): void {
   const cookie = config.refresh.cookie;
-  if (!cookie) return;
-  const { header, origins } = config.refresh.csrf;
+  const { header, key } = config.refresh.csrf;
+  if (!cookie || !key) return;
   const sent = ctx.get(header);
-  const expected = ctx.cookies.get(csrfCookieName(cookie));
-  if (!sent || !expected || !sameSecret(sent, expected)) {
-    throw new ForbiddenError(`CSRF check failed: a refresh from the cookie needs the ${header} header to echo the ${csrfCookieName(cookie)} cookie.`);
-  }
-  if (origins.length > 0) {
-    const origin = originOf(ctx);
-    if (!origin || !origins.includes(origin)) {
-      throw new ForbiddenError(`CSRF check failed: ${origin ? `the origin ${origin} is` : 'a request without Origin is'} not allowed to refresh from the cookie.`);
-    }
+  const family = familyOf(refreshToken);
+  if (!sent || !family || !sameValue(sent, csrfValue(key, family))) {
+    throw new CsrfTokenError(`CSRF check failed: a refresh from the cookie needs the ${header} header to echo the ${csrfCookieName(cookie)} cookie.`);
   }
 }

@@ -5,6 +5,7 @@ import { InvalidRequestError } from '../errors.js';
 import { readBody } from './body.js';
 import { callerAuthenticator } from './caller.js';
 import { setTokenCookie } from './cookies.js';
+import { refuseCrossSite } from './cross-site.js';
 import { tokenBody } from './respond.js';
 
 /** The target's id: a non-empty string or an integer (ids are often numbers in JSON). */
@@ -24,6 +25,7 @@ export function impersonateRoute(authority: Authority) {
   const { config } = authority;
   const authenticateCaller = callerAuthenticator(authority);
   return async function impersonateHandler(ctx: Context): Promise<void> {
+    if (config.impersonation.cookie) refuseCrossSite(ctx, config);
     // Authenticate first: an anonymous caller learns nothing, not even that the body is wrong.
     const caller = await authenticateCaller(ctx);
     const body = await readBody(ctx);

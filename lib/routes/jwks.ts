@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
 import { MethodNotAllowedError } from '../errors.js';
-import { respondWithError } from '../middleware/respond.js';
+import { fail } from '../middleware/respond.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
@@ -15,8 +15,7 @@ export function jwksMiddleware(config: ResolvedConfig, options: { path?: string 
   return async function jwks(ctx, next) {
     if (ctx.path !== path) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.set('Allow', 'GET, HEAD');
-      respondWithError(ctx as never, new MethodNotAllowedError(`${ctx.method} is not allowed here; use GET.`));
+      fail(ctx as never, new MethodNotAllowedError(`${ctx.method} is not allowed here; use GET.`, ['GET', 'HEAD']), config);
       return;
     }
     ctx.status = 200;

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
 import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
+import { refuseCrossSite } from './cross-site.js';
 import { deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
 import { tokenBody } from './respond.js';
 
@@ -12,7 +13,10 @@ import { tokenBody } from './respond.js';
  */
 export function obtainRoute(authority: Authority, paths: { obtain: string; refresh: string } = { obtain: '/token', refresh: '/token/refresh' }) {
   const { config } = authority;
+  const setsCookies = Boolean(config.cookie || (config.refresh.pair && config.refresh.cookie));
   return async function obtain(ctx: Context): Promise<void> {
+    // Before the credentials are looked at: a cross-site login is refused, not counted.
+    if (setsCookies) refuseCrossSite(ctx, config);
     const body = await readBody(ctx);
     const { username, password } = requireStrings(body, ['username', 'password']);
     const result = await authority.obtain(username, password, ctx);

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
-import type { IssueResult, ResolvedConfig, ResolvedCookie } from '../config/types.js';
-
-/** The name of the double-submit cookie that goes with a refresh cookie: `<name>_csrf`. */
-export const csrfCookieName = (refreshCookie: ResolvedCookie): string => `${refreshCookie.name}_csrf`;
+import type { IssueResult, ResolvedConfig } from '../config/types.js';
+import { csrfCookieName, csrfValue } from './csrf.js';
 
 /** The path of the request as the browser sent it (koa-mount and nested routers keep originalUrl whole). */
 const requestPath = (ctx: Context): string => {
@@ -36,7 +33,7 @@ export function refreshCookiePath(ctx: Context, config: ResolvedConfig, fromPath
  * Puts a pair's refresh token into the HttpOnly refresh cookie (when `refresh.cookie` is set)
  * with its double-submit CSRF cookie, and returns the result the JSON body is built from: with
  * a refresh cookie the refresh token is not in the body, so that script never holds it.
- * `csrf`: keep the value the client already has (refresh); a new one is drawn at login.
+ * The CSRF value is the family's signed value (csrfValue): the same for every token of the family.
  *
  * @example
  * ```ts
@@ -44,14 +41,18 @@ export function refreshCookiePath(ctx: Context, config: ResolvedConfig, fromPath
  * ctx.body = tokenBody(config, forBody, ctx);
  * ```
  */
-export function deliverRefresh(ctx: Context, config: ResolvedConfig, result: IssueResult, path: string, csrf?: string): IssueResult {
+export function deliverRefresh(ctx: Context, config: ResolvedConfig, result: IssueResult, path: string): IssueResult {
   const cookie = config.refresh.cookie;
-  if (!cookie || result.refresh === undefined || !result.refreshPayload) return result;
+  const key = config.refresh.csrf.key;
+  if (!cookie || !key || result.refresh === undefined || !result.refreshPayload) return result;
+  const family = result.refreshPayload.orig_jti ?? result.refreshPayload.jti;
+  // Pair mode always gives refresh tokens a jti (resolveConfig refuses tokenId 'off' with it).
+  if (typeof family !== 'string') throw new Error('koa-jwt-kit: a refresh token without a family id cannot go into a cookie');
   const expires = new Date(result.refreshPayload.exp * 1000);
   const common = { secure: cookie.secure, sameSite: cookie.sameSite, ...(cookie.domain ? { domain: cookie.domain } : {}), expires, overwrite: true };
   ctx.cookies.set(cookie.name, result.refresh, { ...common, httpOnly: cookie.httpOnly, path });
   // Readable by the page's script (path '/', not HttpOnly): it echoes the value in the CSRF header.
-  ctx.cookies.set(csrfCookieName(cookie), csrf ?? randomBytes(32).toString('base64url'), { ...common, httpOnly: false, path: '/' });
+  ctx.cookies.set(csrfCookieName(cookie), csrfValue(key, family), { ...common, httpOnly: false, path: '/' });
   const { refresh: _refresh, refreshPayload: _payload, ...rest } = result;
   return rest;
 }

@@ -3,8 +3,9 @@ import type { Authority } from '../authority.js';
 import { TokenError } from '../errors.js';
 import { optionalString, readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
+import { refuseCrossSite } from './cross-site.js';
 import { checkCsrf } from './csrf.js';
-import { clearRefreshCookies, csrfCookieName, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
+import { clearRefreshCookies, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
 import { tokenBody } from './respond.js';
 
 /**
@@ -15,13 +16,19 @@ import { tokenBody } from './respond.js';
 export function pairRefreshRoute(authority: Authority, routePath: string) {
   const { config } = authority;
   const cookie = config.refresh.cookie;
+  const setsCookies = Boolean(cookie || config.cookie);
   return async function refreshPair(ctx: Context): Promise<void> {
+    // Cross-site first, whatever the body: a refused site learns nothing from how its body was read.
+    if (setsCookies) refuseCrossSite(ctx, config);
     const body = await readBody(ctx);
     // The body wins: a token the client sends itself is not an ambient credential, CSRF cannot forge it.
     let token = optionalString(body, 'refresh');
     const fromCookie = token === undefined && cookie ? ctx.cookies.get(cookie.name) : undefined;
+    // A body token too: answering it sets the victim's cookies to the attacker's session (login CSRF).
+    // With an allow-list, a refresh from the cookie must also name its origin.
+    if (fromCookie && config.refresh.csrf.origins.length > 0) refuseCrossSite(ctx, config, { requireOrigin: true });
     if (fromCookie) {
-      checkCsrf(ctx, config);
+      checkCsrf(ctx, config, fromCookie);
       token = fromCookie;
     }
     if (token === undefined) token = requireStrings(body, ['refresh']).refresh;
@@ -35,8 +42,7 @@ export function pairRefreshRoute(authority: Authority, routePath: string) {
       throw err;
     }
     setTokenCookie(ctx, config.cookie, result.token, result.payload.exp);
-    const csrf = cookie ? ctx.cookies.get(csrfCookieName(cookie)) : undefined;
-    const forBody = deliverRefresh(ctx, config, result, path, csrf);
+    const forBody = deliverRefresh(ctx, config, result, path);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = tokenBody(config, forBody, ctx);

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
 import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
+import { refuseCrossSite } from './cross-site.js';
 import { pairRefreshRoute } from './refresh-pair.js';
 import { tokenBody } from './respond.js';
 
@@ -10,6 +11,7 @@ export function refreshRoute(authority: Authority, path = '/token/refresh') {
   const { config } = authority;
   if (config.refresh.pair) return pairRefreshRoute(authority, path);
   return async function refresh(ctx: Context): Promise<void> {
+    if (config.cookie) refuseCrossSite(ctx, config);
     const body = await readBody(ctx);
     const { token } = requireStrings(body, ['token']);
     const result = await authority.refresh(token, ctx);

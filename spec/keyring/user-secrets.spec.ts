@@ -84,7 +84,7 @@ describe('per-user secrets', () => {
 
     it('refuses rotateUserSecret: the application owns the secrets', async () => {
       const auth = koaJwt(testConfig({ userSecrets: () => 'x'.repeat(32) }));
-      expect(await code(auth.rotateUserSecret(alice))).to.equal('server_error');
+      expect(await code(auth.rotateUserSecret(alice))).to.equal('config_invalid');
     });
   });
 });

@@ -242,6 +242,19 @@ describe('refresh route in pair mode (POST /token/refresh { refresh })', () => {
       expect(refreshCookie(res)).to.not.equal(undefined);
     });
 
+    it('logout (blacklist with the caller\'s own access token) revokes the family and clears the refresh cookies', async () => {
+      const request = await serve({ refresh: { pair: true, cookie: 'refresh_token' } });
+      const first = await request.post('/auth/token').send(ALICE).expect(201);
+      const csrf = csrfCookie(first)!.value;
+      const cookies = cookieHeader(refreshCookie(first)!.value, csrf);
+      const out = await request.post('/auth/token/blacklist').set('Authorization', `Bearer ${first.body.token}`).expect(201);
+      expect(refreshCookie(out)!.value).to.equal('');
+      expect(refreshCookie(out)!.attributes).to.include('path=/auth/token/refresh').and.include('expires=thu, 01 jan 1970');
+      expect(csrfCookie(out)!.value).to.equal('');
+      const res = await request.post('/auth/token/refresh').set('Cookie', cookies).set('X-CSRF-Token', csrf).expect(401);
+      expect(res.body.error).to.equal('token_revoked');
+    });
+
     it('answers token_reused to a consumed cookie and clears the cookie', async () => {
       const request = await serve({ refresh: { pair: true, cookie: 'refresh_token' } });
       const first = await request.post('/auth/token').send(ALICE).expect(201);

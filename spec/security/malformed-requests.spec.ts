@@ -59,6 +59,28 @@ describe('attack: malformed requests to every route', function () {
     }
   });
 
+  it('answers a body that is neither JSON nor a form with 415 unsupported_media_type on every route', async function () {
+    // The caller is authenticated, so that the routes that need a caller (impersonate, blacklist) get to the body.
+    const { token } = await auth.issue({ id: '3', username: 'root', isSuperuser: true });
+    const post = (p: string) => request.post(p).set('Authorization', `Bearer ${token}`);
+    const sends: Array<[string, (p: string) => supertest.Test]> = [
+      ['text/plain', (p) => post(p).set('Content-Type', 'text/plain').send('username=alice&password=alice-password')],
+      ['application/xml', (p) => post(p).set('Content-Type', 'application/xml').send('<token>x</token>')],
+      ['multipart/form-data', (p) => post(p).field('username', 'alice').field('password', 'alice-password')],
+      ['no Content-Type', (p) => post(p).set('Content-Type', '').send(Buffer.from('username=alice'))],
+    ];
+    // logout-all reads no body: it logs the caller out whatever is sent.
+    for (const [type, send] of sends) {
+      for (const path of routes.filter((p) => !p.endsWith('/logout-all'))) {
+        const res = await send(path);
+        expect(res.status, `${path} ${type}: ${res.text}`).to.equal(415);
+        expect(res.body.error).to.equal('unsupported_media_type');
+      }
+    }
+    // An empty POST (Content-Length: 0) is no body at all, not a wrong one.
+    expect((await request.post('/auth/token').set('Content-Length', '0')).status).to.equal(400);
+  });
+
   it('answers invalid JSON with 400 invalid_request on obtain, refresh and verify', async function () {
     for (const path of ['/auth/token', '/auth/token/refresh', '/auth/token/verify']) {
       const res = await request.post(path).set('Content-Type', 'application/json').send('{');
