@@ -1,4 +1,4 @@
-import { ConfigError, TokenInvalidError } from '../errors.js';
+import { ConfigError, KeyInvalidError, KeyNotFoundError, TokenInvalidError } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { type PublicJwk, toPublicJwk } from './jwks.js';
 import { createKey, isValidKid, type Key, type KeySpec, type KeyState } from './key.js';
@@ -102,8 +102,8 @@ export class Keyring {
         ...(options.createdAt ? { createdAt: options.createdAt } : {}), ...(options.notAfter ? { notAfter: options.notAfter } : {}),
       })
       : createKey(spec, { state: options.state ?? 'next', verifies: this.algorithms, path: 'key', ...options });
-    if (this.#keys.has(key.kid)) throw new Error(`keyring: kid ${key.kid} is already present`);
-    if (!this.algorithms.includes(key.alg)) throw new Error(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
+    if (this.#keys.has(key.kid)) throw new KeyInvalidError(`keyring: kid ${key.kid} is already present`);
+    if (!this.algorithms.includes(key.alg)) throw new KeyInvalidError(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
     // An active key added is meant to sign: it goes before the current signer.
     if (key.state === 'active') this.#keys = new Map([[key.kid, key], ...this.#keys]);
     else this.#keys.set(key.kid, key);
@@ -114,10 +114,10 @@ export class Keyring {
   /** Makes `kid` the signing key; the previous signer becomes `retired`. */
   promote(kid: string): void {
     const key = this.#require(kid);
-    if (!key.signingKey) throw new Error(`keyring: ${kid} has no private key or secret and cannot sign`);
+    if (!key.signingKey) throw new KeyInvalidError(`keyring: ${kid} has no private key or secret and cannot sign`);
     // Only a key of the signing algorithm can become the signer; anything else would leave the
     // old signer signing while the caller believes the new one does.
-    if (key.alg !== this.signingAlgorithm) throw new Error(`keyring: ${kid} is an ${key.alg} key, but ${this.signingAlgorithm} signs (the first of keys.algorithm)`);
+    if (key.alg !== this.signingAlgorithm) throw new KeyInvalidError(`keyring: ${kid} is an ${key.alg} key, but ${this.signingAlgorithm} signs (the first of keys.algorithm)`);
     const previous = this.#signer;
     const next = new Map<string, Key>([[kid, Object.freeze({ ...key, state: 'active' as const })]]);
     for (const [k, v] of this.#keys) {
@@ -211,7 +211,7 @@ export class Keyring {
 
   #require(kid: string): Key {
     const key = this.#keys.get(kid);
-    if (!key) throw new Error(`keyring: no key ${kid}`);
+    if (!key) throw new KeyNotFoundError(`keyring: no key ${kid}`);
     return key;
   }
 
