@@ -248,31 +248,34 @@ export class RefreshExpiredError extends TokenError {
 }
 
 /**
- * The user a token names does not exist (401), or the user an impersonate request names does
- * not (400, `inRequest`).
+ * A failure about a user: of the token's user (401), or of the user a request names
+ * (impersonate's `user`, `inRequest`: the status the table gives a request, 400).
  */
-export class UserNotFoundError extends TokenError {
-  readonly code = 'user_not_found';
+abstract class UserError extends TokenError {
+  abstract override readonly code: 'user_not_found' | 'account_disabled';
   readonly #inRequest: boolean;
-  constructor(message = 'The user of this token does not exist.', options?: { inRequest?: boolean }) {
+  constructor(message: string, options?: { inRequest?: boolean }) {
     super(message);
     this.#inRequest = options?.inRequest === true;
   }
   protected override tableStatus(): number {
-    return this.#inRequest ? ANSWERS.user_not_found.requestStatus : ANSWERS.user_not_found.status;
+    return this.#inRequest ? ANSWERS[this.code].requestStatus : ANSWERS[this.code].status;
+  }
+}
+
+/** The user a token names does not exist (401), or the user an impersonate request names does not (400, `inRequest`). */
+export class UserNotFoundError extends UserError {
+  readonly code = 'user_not_found';
+  constructor(message = 'The user of this token does not exist.', options?: { inRequest?: boolean }) {
+    super(message, options);
   }
 }
 
 /** The user is inactive (`isActive: false`): 401 for a token's user, 400 for the user an impersonate request names. */
-export class AccountDisabledError extends TokenError {
+export class AccountDisabledError extends UserError {
   readonly code = 'account_disabled';
-  readonly #inRequest: boolean;
   constructor(message = 'The user account is disabled.', options?: { inRequest?: boolean }) {
-    super(message);
-    this.#inRequest = options?.inRequest === true;
-  }
-  protected override tableStatus(): number {
-    return this.#inRequest ? ANSWERS.account_disabled.requestStatus : ANSWERS.account_disabled.status;
+    super(message, options);
   }
 }
 
