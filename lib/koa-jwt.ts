@@ -9,6 +9,7 @@ import { createAuthMiddleware, type JwtState } from './middleware/authenticate.j
 import { jwksMiddleware } from './routes/jwks.js';
 import { revocationRoutes } from './routes/revocation.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
+import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
 
@@ -65,6 +66,7 @@ export interface KoaJwt extends Middleware<JwtState> {
  */
 export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const resolved = resolveConfig(config);
+  warnMemoryStoreInProduction(resolved);
   const authority = createAuthority(resolved);
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });

@@ -167,6 +167,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     token: {
       expiresIn,
       leeway,
+      clockSkew: parseDuration(tokenIn.clockSkew ?? 5, 'token.clockSkew'),
       ...(tokenIn.audience ? { audience: list(tokenIn.audience)! } : {}),
       ...(tokenIn.issuer ? { issuer: list(tokenIn.issuer)! } : {}),
       tokenId: tokenIn.tokenId ?? 'include',

@@ -55,6 +55,7 @@ export const configSchema = z.strictObject({
   token: z.strictObject({
     expiresIn: duration.optional(),
     leeway: duration.optional(),
+    clockSkew: duration.optional(),
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     tokenId: z.enum(['off', 'include', 'require']).optional(),

@@ -77,6 +77,8 @@ export interface KoaJwtConfig {
   token?: {
     expiresIn?: Duration;
     leeway?: Duration;
+    /** How far ahead of this instance's clock `iat` and `nbf` may be (default 5 s): other instances' clocks differ a little. */
+    clockSkew?: Duration;
     audience?: string | string[];
     issuer?: string | string[];
     tokenId?: 'off' | 'include' | 'require';
@@ -139,6 +141,7 @@ export interface ResolvedConfig {
   readonly token: {
     readonly expiresIn: number;
     readonly leeway: number;
+    readonly clockSkew: number;
     readonly audience?: readonly string[];
     readonly issuer?: readonly string[];
     readonly tokenId: 'off' | 'include' | 'require';
