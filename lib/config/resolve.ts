@@ -9,6 +9,7 @@ import { memoryStore } from '../stores/memory.js';
 import type { Store } from '../stores/store.js';
 import type { UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
+import { checkRotationTimings } from './rotation-timing.js';
 import { parseDuration } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
 import { configSchema } from './schema.js';
@@ -101,13 +102,14 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     if (kids.has(key.kid)) throw new ConfigError('keys.dir', `the kid ${key.kid} is both in the config and in the key directory`);
     kids.add(key.kid);
   }
+  const maxLifetime = parseDuration(tokenIn.maxLifetime ?? Math.max(expiresIn, pair ? pair.expiresIn : 0), 'token.maxLifetime');
   const jwksUri = keysIn.jwksUri;
   const rotationIn = keysIn.rotation;
   const rotation = rotationIn ? {
     every: parseDuration(rotationIn.every, 'keys.rotation.every'),
     algorithm: rotationIn.algorithm ?? algorithms[0]!,
     publishAhead: parseDuration(rotationIn.publishAhead ?? maxAge * 2, 'keys.rotation.publishAhead'),
-    retireAfter: parseDuration(rotationIn.retireAfter ?? refreshExpiresIn + leeway + maxAge, 'keys.rotation.retireAfter'),
+    retireAfter: parseDuration(rotationIn.retireAfter ?? Math.max(refreshExpiresIn, maxLifetime) + leeway + maxAge, 'keys.rotation.retireAfter'),
     checkEvery: parseDuration(rotationIn.checkEvery ?? 60, 'keys.rotation.checkEvery'),
     ...(rotationIn.encryptionKey !== undefined ? { encryptionKey: importSecret(rotationIn.encryptionKey, 'keys.rotation.encryptionKey').export() } : {}),
   } : undefined;
@@ -120,6 +122,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     if (rotation.publishAhead >= rotation.every) throw new ConfigError('keys.rotation.publishAhead', `must be shorter than keys.rotation.every (${rotation.every} s)`);
     // Every instance must have loaded the next key from the store before any instance signs with it.
     if (rotation.checkEvery > rotation.publishAhead) throw new ConfigError('keys.rotation.checkEvery', `must not be longer than keys.rotation.publishAhead (${rotation.publishAhead} s), or an instance could meet a token signed by a key it has not loaded yet`);
+    checkRotationTimings({ rotation, jwksMaxAge: maxAge, maxLifetime, leeway });
   }
 
   const hasKeySource = staticKeys.length > 0 || jwksUri !== undefined || rotation !== undefined;
@@ -149,7 +152,6 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
   const storeTimeout = store.timeout ?? 2000;
   if (!(storeTimeout > 0)) throw new ConfigError('store.timeout', `expected a positive number of milliseconds, got ${storeTimeout}`);
 
-  const maxLifetime = parseDuration(tokenIn.maxLifetime ?? Math.max(expiresIn, pair ? pair.expiresIn : 0), 'token.maxLifetime');
   const jwksCacheMaxAge = parseDuration(keysIn.jwksCacheMaxAge ?? 600, 'keys.jwksCacheMaxAge');
   const remote = jwksUri ? createRemoteKeySource({ jwksUri, algorithms, cacheMaxAge: jwksCacheMaxAge * 1000 }) : undefined;
   const keyring = new Keyring(staticKeys, { algorithms, insistOnKid: keysIn.insistOnKid ?? false, ...(remote ? { remote } : {}) });
