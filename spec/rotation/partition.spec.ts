@@ -6,7 +6,7 @@ import { slotKid } from '../../lib/keyring/rotation-plan.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import type { Store } from '../../lib/stores/store.js';
-import { testUsers } from '../helpers/app.js';
+import { buildApp, testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
 
@@ -113,6 +113,17 @@ describe('managed rotation across instances: one instance partitioned from the s
     const err = await b.verify(fromA).then(() => undefined, (e: unknown) => e);
     expect(err).to.be.instanceOf(StoreUnavailableError);
     expect((err as StoreUnavailableError).status).to.equal(503);
+  });
+
+  it('answers the HTTP request with 503 and Retry-After, the contract of a store that cannot answer', async () => {
+    const { auth, request } = buildApp({}, { config: config(link.store) });
+    instances.push(auth);
+    await auth.ready();
+    await partitionAcrossRotation();
+    const res = await request.get('/me').set('Authorization', `Bearer ${(await a.issue(alice)).token}`);
+    expect(res.status).to.equal(503);
+    expect(res.body.error).to.equal('temporarily_unavailable');
+    expect(res.headers['retry-after']).to.match(/^\d+$/);
   });
 
   it('answers 503 the same way when its whole store is down', async () => {
