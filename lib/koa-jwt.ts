@@ -10,6 +10,7 @@ import type { Keyring } from './keyring/keyring.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
 import { jwksMiddleware } from './routes/jwks.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
+import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
 
@@ -67,6 +68,7 @@ export interface KoaJwt extends Middleware<JwtState> {
 export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const resolved = buildRuntime(resolveConfig(config));
   assertUsersToIssue(resolved);
+  warnMemoryStoreInProduction(resolved);
   const authority = createAuthority(resolved);
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });

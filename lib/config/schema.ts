@@ -12,6 +12,7 @@ import { resolveCookie } from './cookie.js';
 import { resolveCsrfKey } from './csrf.js';
 import { secondsOf } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
+import { checkRotationTimings } from './rotation-timing.js';
 
 // The one description of KoaJwtConfig: its shape, its defaults, and how each value is
 // normalised (durations to seconds, key material to KeyObjects, cookies to their options).
@@ -117,6 +118,8 @@ const shape = z.strictObject({
     expiresIn: duration.default(300),
     /** Clock tolerance for exp and nbf. */
     leeway: duration.default(0),
+    /** How far ahead of this instance's clock `iat` and `nbf` may be: other instances' clocks differ a little. */
+    clockSkew: duration.default(5),
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     issuer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** `jti`: left out, included, or required of every token. */
@@ -223,16 +226,20 @@ function normalise(config: Shape) {
     if (kids.has(key.kid)) throw new ConfigError('keys.dir', `the kid ${key.kid} is both in the config and in the key directory`);
     kids.add(key.kid);
   }
+  const maxLifetime = tokenIn.maxLifetime ?? Math.max(tokenIn.expiresIn, pairMode ? pairMode.expiresIn : 0);
   const rotationIn = keysIn.rotation;
   const managed = rotationIn ? {
     every: rotationIn.every,
     algorithm: rotationIn.algorithm ?? algorithms[0]!,
     publishAhead: rotationIn.publishAhead ?? maxAge * 2,
-    retireAfter: rotationIn.retireAfter ?? refreshExpiresIn + tokenIn.leeway + maxAge,
+    retireAfter: rotationIn.retireAfter ?? Math.max(refreshExpiresIn, maxLifetime) + tokenIn.leeway + maxAge,
     checkEvery: rotationIn.checkEvery,
     ...(rotationIn.encryptionKey !== undefined ? { encryptionKey: importSecret(rotationIn.encryptionKey, 'keys.rotation.encryptionKey').export() } : {}),
   } : undefined;
-  if (managed) checkRotation(managed, algorithms);
+  if (managed) {
+    checkRotation(managed, algorithms);
+    checkRotationTimings({ rotation: managed, jwksMaxAge: maxAge, maxLifetime, leeway: tokenIn.leeway });
+  }
 
   const hasKeySource = staticKeys.length > 0 || keysIn.jwksUri !== undefined || managed !== undefined;
   if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-kit keys generate --dir ${keysIn.dir} --state active\``);
@@ -268,7 +275,7 @@ function normalise(config: Shape) {
       ...tokenIn,
       ...(tokenIn.audience !== undefined ? { audience: list(tokenIn.audience) as readonly string[] } : {}),
       ...(tokenIn.issuer !== undefined ? { issuer: list(tokenIn.issuer) as readonly string[] } : {}),
-      maxLifetime: tokenIn.maxLifetime ?? Math.max(tokenIn.expiresIn, pairMode ? pairMode.expiresIn : 0),
+      maxLifetime,
     } as Omit<Shape['token'], 'audience' | 'issuer' | 'maxLifetime'> & { audience?: readonly string[]; issuer?: readonly string[]; maxLifetime: number },
     refresh: {
       allow: refreshIn.allow,

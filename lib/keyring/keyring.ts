@@ -35,6 +35,14 @@ export interface RemoteKeySource {
 export type KeyringChange = { type: 'add' | 'promote' | 'retire' | 'remove'; kid: string };
 
 /**
+ * Asked for a kid this keyring does not hold, when it may be a key another instance created
+ * (managed rotation): resolves once the keys have been read again (the kid is then looked up
+ * once more), rejects with StoreUnavailableError when they cannot be read, and answers
+ * undefined for a kid that cannot be one of them (refused at once, no store read).
+ */
+export type KeyLoader = (kid: string, alg: Algorithm) => Promise<void> | undefined;
+
+/**
  * Kid-indexed keys with states. Signing uses the first `active` key of the first configured
  * algorithm; verification uses the token's kid (that key only) or, without a kid, every key
  * of the token's alg unless `insistOnKid`. Every change takes effect at once for signing,
@@ -57,6 +65,7 @@ export class Keyring {
   #jwksJson = '{"keys":[]}';
   #listeners = new Set<(change: KeyringChange) => void>();
   #signGate: (() => Promise<void> | undefined) | undefined;
+  #keyLoader: KeyLoader | undefined;
 
   constructor(keys: readonly Key[], options: { algorithms: readonly Algorithm[]; insistOnKid?: boolean; remote?: RemoteKeySource }) {
     this.algorithms = Object.freeze([...options.algorithms]);
@@ -150,6 +159,11 @@ export class Keyring {
     this.#signGate = gate;
   }
 
+  /** Installs the loader asked for unknown kids (managed rotation). Undefined removes it. */
+  setKeyLoader(loader: KeyLoader | undefined): void {
+    this.#keyLoader = loader;
+  }
+
   /** What the issuer awaits before it signs: undefined (nothing to wait for) on the fast path. */
   beforeSign(): Promise<void> | undefined {
     return this.#signGate?.();
@@ -187,6 +201,8 @@ export class Keyring {
         return [key];
       }
       if (this.remote) return this.#remoteKey(kid, alg);
+      const loading = this.#keyLoader?.(kid, alg);
+      if (loading) return loading.then(() => this.#loaded(kid, alg));
       throw new TokenInvalidError('The token was signed with an unknown key.');
     }
     if (this.insistOnKid) throw new TokenInvalidError('The token header has no kid.');
@@ -198,6 +214,13 @@ export class Keyring {
 
   async #remoteKey(kid: string, alg: Algorithm): Promise<readonly Key[]> {
     const key = await this.remote!.getKey(kid, alg);
+    if (!key) throw new TokenInvalidError('The token was signed with an unknown key.');
+    if (!key.algorithms.includes(alg)) throw new TokenInvalidError(`The key ${kid} does not verify ${alg}.`);
+    return [key];
+  }
+
+  #loaded(kid: string, alg: Algorithm): readonly Key[] {
+    const key = this.#keys.get(kid);
     if (!key) throw new TokenInvalidError('The token was signed with an unknown key.');
     if (!key.algorithms.includes(alg)) throw new TokenInvalidError(`The key ${kid} does not verify ${alg}.`);
     return [key];
