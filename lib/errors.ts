@@ -342,23 +342,33 @@ export class RefreshExpiredError extends TokenError {
 }
 
 /**
- * The user a token names does not exist (401), or the user an impersonate request names does
- * not (400, `inRequest`).
+ * A failure about a user: of the token's user (401), or of the user a request names
+ * (impersonate's `user`, `inRequest`: the status the table gives a request, 400).
+ */
+abstract class UserError extends TokenError {
+  abstract override readonly code: 'user_not_found' | 'account_disabled';
+  readonly #inRequest: boolean;
+  constructor(message: string, options?: { inRequest?: boolean }) {
+    super(message);
+    this.#inRequest = options?.inRequest === true;
+  }
+  protected override tableStatus(): number {
+    return this.#inRequest ? ANSWERS[this.code].requestStatus : ANSWERS[this.code].status;
+  }
+}
+
+/**
+ * The user a token names does not exist (401), or the user an impersonate request names does not (400, `inRequest`).
  *
  * @example
  * ```ts
  * auth.verify(tokenOfADeletedUser).catch((err) => err instanceof UserNotFoundError); // true
  * ```
  */
-export class UserNotFoundError extends TokenError {
+export class UserNotFoundError extends UserError {
   readonly code = 'user_not_found';
-  readonly #inRequest: boolean;
   constructor(message = 'The user of this token does not exist.', options?: { inRequest?: boolean }) {
-    super(message);
-    this.#inRequest = options?.inRequest === true;
-  }
-  protected override tableStatus(): number {
-    return this.#inRequest ? ANSWERS.user_not_found.requestStatus : ANSWERS.user_not_found.status;
+    super(message, options);
   }
 }
 
@@ -370,15 +380,10 @@ export class UserNotFoundError extends TokenError {
  * auth.verify(tokenOfADisabledUser).catch((err) => err instanceof AccountDisabledError); // true
  * ```
  */
-export class AccountDisabledError extends TokenError {
+export class AccountDisabledError extends UserError {
   readonly code = 'account_disabled';
-  readonly #inRequest: boolean;
   constructor(message = 'The user account is disabled.', options?: { inRequest?: boolean }) {
-    super(message);
-    this.#inRequest = options?.inRequest === true;
-  }
-  protected override tableStatus(): number {
-    return this.#inRequest ? ANSWERS.account_disabled.requestStatus : ANSWERS.account_disabled.status;
+    super(message, options);
   }
 }
 

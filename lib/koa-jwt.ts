@@ -4,11 +4,13 @@ import { type Authenticated, type Authority, createAuthority } from './authority
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import { ConfigError } from './errors.js';
+import { assertUsersToIssue, buildRuntime } from './runtime.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
 import type { Keyring } from './keyring/keyring.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
 import { jwksMiddleware } from './routes/jwks.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
+import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
 
@@ -64,7 +66,9 @@ export interface KoaJwt extends Middleware<JwtState> {
  * ```
  */
 export function koaJwt(config: KoaJwtConfig): KoaJwt {
-  const resolved = resolveConfig(config);
+  const resolved = buildRuntime(resolveConfig(config));
+  assertUsersToIssue(resolved);
+  warnMemoryStoreInProduction(resolved);
   const authority = createAuthority(resolved);
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });

@@ -4,10 +4,18 @@ import { ConfigError } from '../errors.js';
 /** A duration as config takes it: seconds as a number, or an `ms`-style string ('5m', '7d'). */
 export type Duration = number | string;
 
-/** Seconds, as a non-negative number. Throws a ConfigError naming `path` for anything else. */
-export function parseDuration(value: Duration, path: string): number {
+/**
+ * Seconds, as a non-negative number, or what is wrong with the value.
+ *
+ * @example
+ * ```ts
+ * secondsOf('5m'); // 300
+ * secondsOf(-1);   // { problem: 'expected a non-negative number of seconds, got -1' }
+ * ```
+ */
+export function secondsOf(value: unknown): number | { problem: string } {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new ConfigError(path, `expected a non-negative number of seconds, got ${value}`);
+    if (!Number.isFinite(value) || value < 0) return { problem: `expected a non-negative number of seconds, got ${value}` };
     return value;
   }
   if (typeof value === 'string') {
@@ -16,9 +24,23 @@ export function parseDuration(value: Duration, path: string): number {
     if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
     const millis = ms(trimmed as ms.StringValue) as number | undefined;
     if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0) {
-      throw new ConfigError(path, `expected seconds or a duration such as '5m' or '7d', got ${JSON.stringify(value)}`);
+      return { problem: `expected seconds or a duration such as '5m' or '7d', got ${JSON.stringify(value)}` };
     }
     return millis / 1000;
   }
-  throw new ConfigError(path, `expected seconds or a duration such as '5m', got ${typeof value}`);
+  return { problem: `expected seconds or a duration such as '5m', got ${typeof value}` };
+}
+
+/**
+ * Seconds, as a non-negative number. Throws a ConfigError naming `path` for anything else.
+ *
+ * @example
+ * ```ts
+ * parseDuration(process.env.TOKEN_TTL ?? '5m', 'token.expiresIn'); // 300
+ * ```
+ */
+export function parseDuration(value: Duration, path: string): number {
+  const seconds = secondsOf(value);
+  if (typeof seconds !== 'number') throw new ConfigError(path, seconds.problem);
+  return seconds;
 }

@@ -1,130 +1,31 @@
-import type { KeyObject } from 'node:crypto';
-import type { Context } from 'koa';
-import type { Algorithm } from '../keyring/algorithms.js';
+import type { z } from 'zod';
 import type { Keyring } from '../keyring/keyring.js';
 import type { KeyState } from '../keyring/key.js';
 import type { KeyMaterial } from '../keyring/material.js';
 import type { Store } from '../stores/store.js';
-import type { AuthUser, UserProvider } from '../users/provider.js';
-import type { Duration } from './duration.js';
+import type { configSchema } from './schema.js';
+
+// The types of the config, all derived from the one schema (lib/config/schema.ts).
+
+/**
+ * Everything koaJwt() accepts. Every path is checked at start-up; a wrong value stops it with
+ * one message that names the path. docs/configuration.md lists every option and its default.
+ */
+export type KoaJwtConfig = z.input<typeof configSchema>;
+
+/** The config after parsing: every default applied, every duration in seconds, keys imported, frozen. */
+export type ParsedConfig = Readonly<z.output<typeof configSchema>>;
+
+/** What koaJwt() builds from a ParsedConfig and the modules run with: the keyring and the store are live. */
+export type ResolvedConfig = ParsedConfig & {
+  readonly keyring: Keyring;
+  readonly store: Store;
+};
 
 /** Key material keyed by kid: `{ '2026-11': pem }`. */
 export type KeysByKid = { [kid: string]: KeyMaterial };
 
-export interface CookieConfig {
-  name: string;
-  domain?: string;
-  path?: string;
-  secure?: boolean;
-  sameSite?: 'strict' | 'lax' | 'none';
-  httpOnly?: boolean;
-}
-
-export interface RotationConfig {
-  /** How often a new signing key takes over. */
-  every: Duration;
-  /** The algorithm of managed keys (default: keys.algorithm's first). */
-  algorithm?: Algorithm;
-  /** How long before it signs a new key is published (default: jwks.maxAge × 2). */
-  publishAhead?: Duration;
-  /** How long a retired key stays published (default: refresh.expiresIn + leeway + jwks.maxAge). */
-  retireAfter?: Duration;
-  /** Secret that encrypts private keys at rest in the store (at least 32 bytes). */
-  encryptionKey?: KeyMaterial;
-  /** How often an instance looks at the store for a rotation made by another (default 60 s). */
-  checkEvery?: Duration;
-}
-
-export interface PairConfig {
-  /** Each refresh answers a new refresh token and consumes the old one (default true). */
-  rotate?: boolean;
-  /** A consumed refresh token presented again revokes its whole family (default true). */
-  reuseDetection?: boolean;
-  /** Lifetime of a refresh token (default: refresh.expiresIn). */
-  expiresIn?: Duration;
-  /** Each refresh extends the family, never beyond refresh.expiresIn from the first login. */
-  sliding?: boolean;
-}
-
-/** The result `token.response` shapes into the JSON body. */
-export interface IssueResult {
-  token: string;
-  refresh?: string;
-  /** The claims of `refresh` (pair mode): its exp ends the refresh cookie. */
-  refreshPayload?: { exp: number; [claim: string]: unknown };
-  user: AuthUser;
-  /** The claims of `token`. */
-  payload: { exp: number; [claim: string]: unknown };
-}
-
-/**
- * Everything koaJwt() accepts. Every path is checked at start-up; a wrong value stops it with
- * one message that names the path. See the README's config table for defaults.
- */
-export interface KoaJwtConfig {
-  keys?: {
-    algorithm?: Algorithm | Algorithm[];
-    secret?: KeyMaterial | KeyMaterial[] | KeysByKid;
-    privateKey?: KeyMaterial | KeysByKid;
-    publicKey?: KeyMaterial | KeyMaterial[] | KeysByKid;
-    insistOnKid?: boolean;
-    jwksUri?: string;
-    /** How long a fetched remote JWKS is trusted before it is fetched again (default: 600 s). */
-    jwksCacheMaxAge?: Duration;
-    rotation?: RotationConfig;
-    /** A key directory with a manifest (see the README's "Rotating keys"). */
-    dir?: string;
-  };
-  token?: {
-    expiresIn?: Duration;
-    leeway?: Duration;
-    audience?: string | string[];
-    issuer?: string | string[];
-    tokenId?: 'off' | 'include' | 'require';
-    includeUserId?: boolean;
-    verifyExpiration?: boolean;
-    maxLength?: number;
-    /** The longest lifetime (exp − now) accepted; default: the longest this config issues. */
-    maxLifetime?: Duration;
-    payload?: (user: AuthUser, ctx?: Context) => Record<string, unknown> | Promise<Record<string, unknown>>;
-    response?: (result: IssueResult, ctx?: Context) => Record<string, unknown>;
-    cache?: false | { max?: number };
-  };
-  refresh?: {
-    allow?: boolean;
-    expiresIn?: Duration;
-    pair?: false | true | PairConfig;
-    cookie?: false | string | CookieConfig;
-    /**
-     * CSRF defences of the routes that set cookies (see docs/browser.md, "CSRF rules"). `origins`: the origins
-     * allowed to call them from a browser (default: the request's own origin). `secret`: the key
-     * of the refresh cookie's signed double-submit value, at least 32 bytes (default: derived
-     * from the signing key, so it changes when that key does).
-     */
-    csrf?: { header?: string; origins?: string[]; secret?: KeyMaterial };
-  };
-  header?: { prefix?: string };
-  cookie?: false | string | CookieConfig;
-  impersonation?: { cookie?: false | string | CookieConfig };
-  userSecrets?: boolean | ((user: AuthUser) => string | Buffer | Promise<string | Buffer>);
-  users?: UserProvider;
-  userLookup?: 'provider' | 'token';
-  store?: Store;
-  blacklist?: {
-    deleteStale?: boolean;
-    onStoreError?: 'deny' | 'allow';
-    cache?: boolean;
-    cacheSeconds?: Duration;
-  };
-  jwks?: { maxAge?: Duration };
-  /**
-   * How failures leave the middleware and the token routes: `'respond'` (default) answers the
-   * JSON contract; `'throw'` throws the KoaJwtError (with `status`, `expose`, `headers`, `code`,
-   * `body`) to the app's own error middleware, as koa-jwt does.
-   */
-  errors?: 'respond' | 'throw';
-}
-
+/** A cookie's options after parsing. */
 export interface ResolvedCookie {
   readonly name: string;
   readonly domain?: string;
@@ -134,60 +35,5 @@ export interface ResolvedCookie {
   readonly httpOnly: boolean;
 }
 
-/** The config after parsing: every default applied, every duration in seconds, frozen. */
-export interface ResolvedConfig {
-  readonly keyring: Keyring;
-  readonly keys: {
-    readonly algorithms: readonly Algorithm[];
-    readonly insistOnKid: boolean;
-    readonly jwksUri?: string;
-    readonly jwksCacheMaxAge: number;
-    readonly rotation?: Readonly<{
-      every: number; algorithm: Algorithm; publishAhead: number; retireAfter: number; checkEvery: number;
-      encryptionKey?: Buffer;
-    }>;
-    readonly dir?: string;
-  };
-  readonly token: {
-    readonly expiresIn: number;
-    readonly leeway: number;
-    readonly audience?: readonly string[];
-    readonly issuer?: readonly string[];
-    readonly tokenId: 'off' | 'include' | 'require';
-    readonly includeUserId: boolean;
-    readonly verifyExpiration: boolean;
-    readonly maxLength: number;
-    readonly maxLifetime: number;
-    readonly payload?: NonNullable<NonNullable<KoaJwtConfig['token']>['payload']>;
-    readonly response?: NonNullable<NonNullable<KoaJwtConfig['token']>['response']>;
-    readonly cache: false | { readonly max: number };
-  };
-  readonly refresh: {
-    readonly allow: boolean;
-    readonly expiresIn: number;
-    readonly pair: false | Readonly<{ rotate: boolean; reuseDetection: boolean; expiresIn: number; sliding: boolean }>;
-    readonly cookie: false | ResolvedCookie;
-    /** No refresh.cookie.path was given: the cookie is scoped to the refresh route's path, found per request. */
-    readonly cookieOnRoutePath: boolean;
-    /** `origins` empty: the request's own origin. `key`: the HMAC key of the double-submit value (with refresh.cookie). */
-    readonly csrf: Readonly<{ header: string; origins: readonly string[]; key?: KeyObject }>;
-  };
-  readonly header: { readonly prefix: string };
-  readonly cookie: false | ResolvedCookie;
-  readonly impersonation: { readonly cookie: false | ResolvedCookie };
-  readonly userSecrets: false | true | ((user: AuthUser) => string | Buffer | Promise<string | Buffer>);
-  readonly users?: UserProvider;
-  readonly userLookup: 'provider' | 'token';
-  readonly store: Store;
-  readonly storeTimeout: number;
-  readonly blacklist: {
-    readonly deleteStale: boolean;
-    readonly onStoreError: 'deny' | 'allow';
-    readonly cache: boolean;
-    readonly cacheSeconds: number;
-  };
-  readonly jwks: { readonly maxAge: number };
-  readonly errors: 'respond' | 'throw';
-}
-
+export type { CookieConfig, IssueResult, PairConfig, RotationConfig } from './schema.js';
 export type { KeyState };

@@ -1,4 +1,4 @@
-import { ConfigError, TokenInvalidError } from '../errors.js';
+import { ConfigError, KeyInvalidError, KeyNotFoundError, TokenInvalidError } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { type PublicJwk, toPublicJwk } from './jwks.js';
 import { createKey, isValidKid, type Key, type KeySpec, type KeyState } from './key.js';
@@ -35,6 +35,14 @@ export interface RemoteKeySource {
 export type KeyringChange = { type: 'add' | 'promote' | 'retire' | 'remove'; kid: string };
 
 /**
+ * Asked for a kid this keyring does not hold, when it may be a key another instance created
+ * (managed rotation): resolves once the keys have been read again (the kid is then looked up
+ * once more), rejects with StoreUnavailableError when they cannot be read, and answers
+ * undefined for a kid that cannot be one of them (refused at once, no store read).
+ */
+export type KeyLoader = (kid: string, alg: Algorithm) => Promise<void> | undefined;
+
+/**
  * Kid-indexed keys with states. Signing uses the first `active` key of the first configured
  * algorithm; verification uses the token's kid (that key only) or, without a kid, every key
  * of the token's alg unless `insistOnKid`. Every change takes effect at once for signing,
@@ -57,6 +65,7 @@ export class Keyring {
   #jwksJson = '{"keys":[]}';
   #listeners = new Set<(change: KeyringChange) => void>();
   #signGate: (() => Promise<void> | undefined) | undefined;
+  #keyLoader: KeyLoader | undefined;
 
   constructor(keys: readonly Key[], options: { algorithms: readonly Algorithm[]; insistOnKid?: boolean; remote?: RemoteKeySource }) {
     this.algorithms = Object.freeze([...options.algorithms]);
@@ -102,8 +111,8 @@ export class Keyring {
         ...(options.createdAt ? { createdAt: options.createdAt } : {}), ...(options.notAfter ? { notAfter: options.notAfter } : {}),
       })
       : createKey(spec, { state: options.state ?? 'next', verifies: this.algorithms, path: 'key', ...options });
-    if (this.#keys.has(key.kid)) throw new Error(`keyring: kid ${key.kid} is already present`);
-    if (!this.algorithms.includes(key.alg)) throw new Error(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
+    if (this.#keys.has(key.kid)) throw new KeyInvalidError(`keyring: kid ${key.kid} is already present`);
+    if (!this.algorithms.includes(key.alg)) throw new KeyInvalidError(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
     // An active key added is meant to sign: it goes before the current signer.
     if (key.state === 'active') this.#keys = new Map([[key.kid, key], ...this.#keys]);
     else this.#keys.set(key.kid, key);
@@ -114,10 +123,10 @@ export class Keyring {
   /** Makes `kid` the signing key; the previous signer becomes `retired`. */
   promote(kid: string): void {
     const key = this.#require(kid);
-    if (!key.signingKey) throw new Error(`keyring: ${kid} has no private key or secret and cannot sign`);
+    if (!key.signingKey) throw new KeyInvalidError(`keyring: ${kid} has no private key or secret and cannot sign`);
     // Only a key of the signing algorithm can become the signer; anything else would leave the
     // old signer signing while the caller believes the new one does.
-    if (key.alg !== this.signingAlgorithm) throw new Error(`keyring: ${kid} is an ${key.alg} key, but ${this.signingAlgorithm} signs (the first of keys.algorithm)`);
+    if (key.alg !== this.signingAlgorithm) throw new KeyInvalidError(`keyring: ${kid} is an ${key.alg} key, but ${this.signingAlgorithm} signs (the first of keys.algorithm)`);
     const previous = this.#signer;
     const next = new Map<string, Key>([[kid, Object.freeze({ ...key, state: 'active' as const })]]);
     for (const [k, v] of this.#keys) {
@@ -148,6 +157,11 @@ export class Keyring {
    */
   setSignGate(gate: (() => Promise<void> | undefined) | undefined): void {
     this.#signGate = gate;
+  }
+
+  /** Installs the loader asked for unknown kids (managed rotation). Undefined removes it. */
+  setKeyLoader(loader: KeyLoader | undefined): void {
+    this.#keyLoader = loader;
   }
 
   /** What the issuer awaits before it signs: undefined (nothing to wait for) on the fast path. */
@@ -187,6 +201,8 @@ export class Keyring {
         return [key];
       }
       if (this.remote) return this.#remoteKey(kid, alg);
+      const loading = this.#keyLoader?.(kid, alg);
+      if (loading) return loading.then(() => this.#loaded(kid, alg));
       throw new TokenInvalidError('The token was signed with an unknown key.');
     }
     if (this.insistOnKid) throw new TokenInvalidError('The token header has no kid.');
@@ -203,6 +219,13 @@ export class Keyring {
     return [key];
   }
 
+  #loaded(kid: string, alg: Algorithm): readonly Key[] {
+    const key = this.#keys.get(kid);
+    if (!key) throw new TokenInvalidError('The token was signed with an unknown key.');
+    if (!key.algorithms.includes(alg)) throw new TokenInvalidError(`The key ${kid} does not verify ${alg}.`);
+    return [key];
+  }
+
   async #remoteKeys(alg: Algorithm): Promise<readonly Key[]> {
     const keys = (await this.remote!.getKeys(alg)).filter((k) => k.algorithms.includes(alg));
     if (keys.length === 0) throw new TokenInvalidError(`No key verifies ${alg}.`);
@@ -211,7 +234,7 @@ export class Keyring {
 
   #require(kid: string): Key {
     const key = this.#keys.get(kid);
-    if (!key) throw new Error(`keyring: no key ${kid}`);
+    if (!key) throw new KeyNotFoundError(`keyring: no key ${kid}`);
     return key;
   }
 

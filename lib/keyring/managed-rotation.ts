@@ -1,10 +1,11 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
+import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { StoreUnavailableError } from '../errors.js';
+import { KoaJwtError, StoreUnavailableError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from './algorithms.js';
 import { isEnvelope, openKey, sealKey } from './envelope.js';
 import type { JwkObject } from './material.js';
-import { planRotation, type RotationPlan } from './rotation-plan.js';
+import { planRotation, type RotationPlan, slotKid, slotOf } from './rotation-plan.js';
 import type { StoredSigningKey } from '../stores/store.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 
@@ -17,6 +18,15 @@ export interface Rotation {
   /** Stops the timer. */
   close(): void;
 }
+
+/**
+ * How long a failed read of the keys is answered again without asking the store (ms), and how
+ * long a successful one answers "no such key" for an unknown kid: a flood of tokens with
+ * made-up kids, or of requests while the store is down, costs at most one store read a second.
+ */
+const REREAD_AFTER_MS = 1000;
+
+const unavailable = (err: unknown): KoaJwtError => (err instanceof KoaJwtError ? err : new StoreUnavailableError('The signing keys could not be read from the store.', { cause: err }));
 
 export interface RotationOptions {
   /** Called with a sync failure that was not anyone's request (a timer's). Default: ignored. */
@@ -61,6 +71,12 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   const alg = settings.algorithm;
   const managed = new Set<string>();
   let dueAt = 0;
+  // The planned end of the current signer (ms): the next activation on the timeline. Past it,
+  // an instance that cannot read the store stops signing rather than use a key the others
+  // have retired (and will remove while this instance's tokens still live).
+  let signUntil = 0;
+  const clock = createClock();
+  let lastRead: { at: number; error?: KoaJwtError } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -132,6 +148,33 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
     }
     apply(plan, byKid);
     dueAt = Math.min(plan.nextChange ?? Infinity, now.getTime() + checkEvery);
+    const t = now.getTime();
+    signUntil = Math.min((slotOf(t, timings.every) + 1) * timings.every, ...list.map((k) => activation(k).getTime()).filter((at) => at > t));
+  }
+
+  /**
+   * A kid that may belong to a key another instance created: a slot kid of the rotation's
+   * algorithm, for a slot whose key can still be in the store. Anything else is refused
+   * without a store read.
+   */
+  function mayBeStoredKid(kid: string): boolean {
+    if (!kid.startsWith(`${alg}-`)) return false;
+    const start = Date.parse(kid.slice(alg.length + 1));
+    if (!Number.isFinite(start) || slotKid(alg, slotOf(start, timings.every), timings.every) !== kid) return false;
+    const now = Date.now();
+    return start <= now + timings.every && start >= now - 2 * timings.every - timings.retireAfter;
+  }
+
+  const readRecently = () => lastRead !== undefined && clock.monotonic() - lastRead.at < REREAD_AFTER_MS;
+
+  /** sync(), unless it failed less than REREAD_AFTER_MS ago (then that failure, without asking the store). */
+  function syncUnlessFailing(): Promise<void> {
+    return readRecently() && lastRead!.error ? Promise.reject(lastRead!.error) : sync();
+  }
+
+  /** For an unknown kid: sync(), unless the keys were read (or failed to be) less than REREAD_AFTER_MS ago. */
+  function reread(): Promise<void> {
+    return readRecently() && !lastRead!.error ? Promise.resolve() : syncUnlessFailing();
   }
 
   function schedule(): void {
@@ -145,8 +188,10 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   function sync(): Promise<void> {
     if (closed) return Promise.resolve();
     running ??= syncOnce()
+      .then(() => { lastRead = { at: clock.monotonic() }; })
       .catch((err) => {
         dueAt = Date.now() + Math.min(checkEvery, 5000); // try again soon, not in a tight loop
+        lastRead = { at: clock.monotonic(), error: unavailable(err) };
         throw err;
       })
       .finally(() => { running = undefined; schedule(); });
@@ -157,14 +202,25 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   first.catch(() => undefined); // observed through ready() and the sign gate
 
   // Signing waits for the first sync, and syncs first when an instant of the timeline has
-  // passed. A sync that fails while a key can still sign does not stop signing: that key is
-  // valid (published, not yet due to go), and the next sync will catch up.
+  // passed. A sync that fails while the signer is within its planned time does not stop
+  // signing: that key is valid (published, not yet due to go), and the next sync will catch
+  // up. Past that time it does: the other instances sign with its successor by now.
   keyring.setSignGate(() => {
-    if (closed || (Date.now() < dueAt && keyring.signingKey())) return undefined;
-    return sync().catch((err) => {
-      if (keyring.signingKey()) return;
-      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError('The signing keys could not be read from the store.', { cause: err });
+    if (closed) return undefined;
+    const now = Date.now();
+    if (now < dueAt && now < signUntil && keyring.signingKey()) return undefined;
+    return syncUnlessFailing().catch((err) => {
+      if (keyring.signingKey() && Date.now() < signUntil) return;
+      throw unavailable(err);
     });
+  });
+
+  // A token of a key this instance has not loaded may come from another instance that read
+  // the store while this one could not: read the keys again before refusing it, and answer
+  // 503 (not 401) when they cannot be read.
+  keyring.setKeyLoader((kid) => {
+    if (closed || !mayBeStoredKid(kid)) return undefined;
+    return reread().catch((err) => { throw unavailable(err); });
   });
 
   return {
@@ -174,6 +230,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
       closed = true;
       clearTimeout(timer);
       keyring.setSignGate(undefined);
+      keyring.setKeyLoader(undefined);
     },
   };
 }

@@ -11,11 +11,11 @@ export interface RemoteKeySourceOptions {
   algorithms: readonly Algorithm[];
   /** How long a fetched JWKS is trusted before it is fetched again (ms). Default 10 minutes. */
   cacheMaxAge?: number;
-  /** Fetches allowed per minute, whatever the kids asked for. Default 10. */
+  /** Fetches allowed per minute in steady state, whatever the kids asked for (plus a burst of 2). Default 10. */
   requestsPerMinute?: number;
   /** Fetch timeout (ms). Default 5 s. */
   timeout?: number;
-  /** The clock (ms), for tests. Default Date.now. */
+  /** A clock for intervals (ms), for tests. Default performance.now (monotonic). */
   now?: () => number;
 }
 
@@ -34,9 +34,11 @@ interface Snapshot {
  * Rules, each with a spec:
  * - one fetch at a time: concurrent misses share it (single flight);
  * - a known kid never fetches until the JWKS is `cacheMaxAge` old;
- * - an unknown kid fetches again at most once per `60 s / requestsPerMinute`, so a flood of
- *   random kids costs at most `requestsPerMinute` fetches a minute; between refetches it is
- *   answered from the snapshot (401 token_invalid);
+ * - refetches draw on a token bucket of 2 that refills at `requestsPerMinute`: a flood of
+ *   random kids costs at most `requestsPerMinute` fetches a minute (plus the burst of 2), and
+ *   the first unknown kid after a quiet period fetches at once, even when the JWKS was fetched
+ *   a moment before (its cacheMaxAge had run out) — a key that signs soon after it is
+ *   published is found. Without a token the kid is answered from the snapshot (401 token_invalid);
  * - a failed fetch is a 503 (KeySourceUnavailableError) unless the kid is in the last snapshot,
  *   which then keeps serving (an issuer outage does not log everyone out).
  *
@@ -48,11 +50,13 @@ interface Snapshot {
  */
 export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
   const client = jwksRsa({ jwksUri: options.jwksUri, cache: false, rateLimit: false, timeout: options.timeout ?? 5000 });
-  const clock = options.now ?? Date.now;
+  const clock = options.now ?? (() => performance.now());
   const cacheMaxAge = options.cacheMaxAge ?? 600_000;
-  const minInterval = 60_000 / (options.requestsPerMinute ?? 10);
+  const refillPerMs = (options.requestsPerMinute ?? 10) / 60_000;
+  const burst = 2;
   let snapshot: Snapshot | undefined;
-  let lastAttempt = -Infinity;
+  let fetches = burst;
+  let filledAt = clock();
   let inFlight: Promise<Snapshot> | undefined;
   let closed = false;
 
@@ -69,7 +73,8 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
   };
 
   async function fetchSnapshot(): Promise<Snapshot> {
-    lastAttempt = clock();
+    refill();
+    fetches = Math.max(0, fetches - 1); // the first fetch goes even from an empty bucket
     let signingKeys: jwksRsa.SigningKey[];
     try {
       signingKeys = await client.getSigningKeys();
@@ -94,7 +99,12 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
   }
 
   const fresh = (s: Snapshot | undefined): s is Snapshot => s !== undefined && clock() - s.fetchedAt < cacheMaxAge;
-  const mayRefetch = () => clock() - lastAttempt >= minInterval;
+  function refill(): void {
+    const t = clock();
+    fetches = Math.min(burst, fetches + (t - filledAt) * refillPerMs);
+    filledAt = t;
+  }
+  const mayRefetch = () => { refill(); return fetches >= 1; };
 
   /** The current snapshot, fetching when there is none or it is too old. */
   async function current(): Promise<Snapshot> {

@@ -6,7 +6,7 @@ import { withStoreTimeout } from '../stores/timeout.js';
 import { type JwtPayload, now } from '../tokens/claims.js';
 import { type Issuer, userIdOf } from '../tokens/issuer.js';
 import { assertRefreshToken } from '../tokens/token-type.js';
-import { refreshDeadline } from '../tokens/family.js';
+import { latestFamilyExpiry, refreshDeadline } from '../tokens/family.js';
 import type { Verifier } from '../tokens/verifier.js';
 import type { AuthUser } from '../users/provider.js';
 
@@ -69,7 +69,17 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     timed(() => store.save({ jti: payload.jti!, family, user: ownerOf(payload), expiresAt: new Date(payload.exp * 1000) }));
 
   async function revokeFamily(family: string, old: JwtPayload): Promise<void> {
-    await timed(() => store.revokeFamily(family, new Date()));
+    await timed(() => store.revokeFamily(family, new Date(), new Date(latestFamilyExpiry(old, config) * 1000)));
+    if (onFamilyRevoked) await onFamilyRevoked(old);
+  }
+
+  /**
+   * A family revoked in the refresh store whose token still passed verification: the blacklist
+   * write that revokes its access tokens may have failed (reuse detection answered 503). Write
+   * it again (idempotent) before refusing, so a later request of the family finishes the
+   * revocation; if it fails again, this request is a 503 too.
+   */
+  async function finishRevocation(old: JwtPayload): Promise<void> {
     if (onFamilyRevoked) await onFamilyRevoked(old);
   }
 
@@ -85,7 +95,9 @@ export function createPairFlow(deps: PairDeps): PairFlow {
           throw new TokenReusedError();
         }
         throw new TokenRevokedError('This refresh token was already used; refresh with the newest one.');
-      case 'revoked': throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
+      case 'revoked':
+        await finishRevocation(old);
+        throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
       case 'unknown': throw new TokenRevokedError('This refresh token is not known to the token store; log in again.');
     }
   }
@@ -119,7 +131,10 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     const access = await issuer.issue(user, { ...common, tokenType: 'access' });
     if (!pair.rotate) {
       // Without rotation the refresh token is used until it expires; only a revoked family stops it.
-      if (await timed(() => store.isFamilyRevoked(family))) throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
+      if (await timed(() => store.isFamilyRevoked(family))) {
+        await finishRevocation(old);
+        throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
+      }
       return { token: access.token, payload: access.payload, user };
     }
     // Sliding: a new full lifetime from now, capped by the family's end. Otherwise the rotated

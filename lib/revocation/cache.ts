@@ -1,3 +1,4 @@
+import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
@@ -39,18 +40,24 @@ export function createRevocationCache(config: ResolvedConfig): RevocationCache |
   const listSince = store.blacklist.listSince?.bind(store.blacklist);
   if (!listSince) throw new ConfigError('blacklist.cache', 'this store cannot list its revocations (blacklist.listSince); turn the cache off or use memoryStore / mongooseStore');
   const maxAgeMs = blacklist.cacheSeconds * 1000;
+  // Ages are measured on the monotonic clock: a step back of the wall clock must not make an
+  // old set look fresh (and keep another instance's revocation unseen past cacheSeconds).
+  const clock = createClock();
 
   let ids = new Set<string>();
-  /** When the current set was read (ms); -Infinity: never. */
+  /** When the current set was read (monotonic ms); -Infinity: never. */
   let loadedAt = -Infinity;
-  /** Revocations made here, with the time they were made: merged into every set read before they were stored. */
+  /** Revocations made here, with the (monotonic) time they were made: merged into every set read before they were stored. */
   const local = new Map<string, number>();
   let inFlight: Promise<void> | undefined;
 
   function refresh(): Promise<void> {
     if (inFlight) return inFlight;
-    const startedAt = Date.now();
-    inFlight = withStoreTimeout(storeTimeout, () => listSince!(new Date(startedAt)))
+    const startedAt = clock.monotonic();
+    // Entries that expired by the earliest possible time only are left out: a forward jump
+    // of the wall clock must not drop live revocations from the set.
+    const since = new Date(clock.earliestNow());
+    inFlight = withStoreTimeout(storeTimeout, () => listSince!(since))
       .then((listed) => {
         const next = new Set(listed);
         for (const [id, at] of local) {
@@ -71,13 +78,13 @@ export function createRevocationCache(config: ResolvedConfig): RevocationCache |
 
   return {
     has(tokenIds) {
-      const age = Date.now() - loadedAt;
+      const age = clock.monotonic() - loadedAt;
       if (age >= maxAgeMs / 2) void refresh();
       for (const id of tokenIds) if (ids.has(id)) return true;
       return age < maxAgeMs ? false : undefined;
     },
     add(id) {
-      local.set(id, Date.now());
+      local.set(id, clock.monotonic());
       ids.add(id);
     },
     refresh,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { InvalidRequestError, StoreUnavailableError, TokenRevokedError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
@@ -40,6 +41,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
   const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
   const failOpen = blacklist.onStoreError === 'allow';
   const byHash = tokenConfig.tokenId !== 'require';
+  const clock = createClock();
 
   /** Every id a token may have been revoked under. */
   function idsOf(token: string, payload: JwtPayload): string[] {
@@ -56,10 +58,21 @@ export function createRevocation(config: ResolvedConfig): Revocation {
   const check: PostCheck = ({ token, payload }) => {
     const ids = idsOf(token, payload);
     if (ids.length === 0) return;
-    const known = cache?.has(ids) ?? store.blacklist.isBlacklistedNow?.(ids);
+    const known = cache?.has(ids) ?? checkNow(ids);
     if (known === true) throw new TokenRevokedError();
     return known === false ? undefined : checkStore(ids);
   };
+
+  /** The store's synchronous answer, if it has one. A store that throws is a store failure (503), never a 500. */
+  function checkNow(ids: string[]): boolean | undefined {
+    if (!store.blacklist.isBlacklistedNow) return undefined;
+    try {
+      return store.blacklist.isBlacklistedNow(ids);
+    } catch (err) {
+      if (failOpen) return false;
+      throw new StoreUnavailableError(undefined, { cause: err });
+    }
+  }
 
   async function checkStore(ids: string[]): Promise<void> {
     let revoked: boolean;
@@ -81,21 +94,25 @@ export function createRevocation(config: ResolvedConfig): Revocation {
     const tokenId = family ?? tokenHashId(token!);
     const user = userIdOf(payload);
     const at = new Date();
+    const expiresAt = new Date(latestFamilyExpiry(payload, config) * 1000);
     await withStoreTimeout(storeTimeout, async () => {
       await store.blacklist.add({
         tokenId,
         // With tokenId 'require' only ids are stored: a token string in a database is a credential.
         ...(byHash && token !== undefined ? { token } : {}),
         ...(user !== undefined ? { user } : {}),
-        expiresAt: new Date(latestFamilyExpiry(payload, config) * 1000),
+        expiresAt,
         blacklistedAt: at,
       });
-      if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at);
+      if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at, expiresAt);
     });
     cache?.add(tokenId);
     if (blacklist.deleteStale) {
       // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
-      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(at)).catch(() => undefined);
+      // "Stale" by the earliest time both clocks allow: a forward jump of the wall clock must
+      // not delete revocations that are still live once it comes back (lib/clock.ts).
+      const stale = new Date(clock.earliestNow());
+      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(stale)).catch(() => undefined);
     }
     return tokenId;
   }

@@ -50,8 +50,12 @@ export interface RefreshTokenStore {
   save(record: RefreshTokenRecord): Promise<void>;
   /** Atomically marks `jti` consumed: of concurrent calls with one jti, exactly one gets 'consumed'. */
   consume(jti: string, now: Date): Promise<ConsumeResult>;
-  /** Revokes every token of `family`. */
-  revokeFamily(family: string, now: Date): Promise<void>;
+  /**
+   * Revokes every token of `family`. `expiresAt`, when given, is the latest expiry any token of
+   * the family can have: a store that frees expired state (memoryStore) keeps the revocation
+   * at least until then.
+   */
+  revokeFamily(family: string, now: Date, expiresAt?: Date): Promise<void>;
   isFamilyRevoked(family: string): Promise<boolean>;
 }
 

@@ -8,7 +8,9 @@ import { KoaJwtError, StoreUnavailableError } from '../errors.js';
 export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
   let pending: Promise<T>;
   try {
-    pending = call();
+    // Promise.resolve: a custom store method that answers a plain value (or a thenable) is
+    // still a promise here; a native promise passes through unchanged (no extra hop).
+    pending = Promise.resolve(call());
   } catch (err) {
     throw unavailable(err);
   }

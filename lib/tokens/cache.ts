@@ -1,13 +1,16 @@
 import { LRUCache } from 'lru-cache';
 import type { Keyring } from '../keyring/keyring.js';
-import { type ClaimRules, validateExpiration, validateNotBefore } from './claims.js';
+import { type ClaimRules, validateNotExpired } from './claims.js';
 import type { VerifiedToken } from './verifier.js';
 
 /**
  * The verified-token cache (`token.cache`): a token string that passed signature and claims
  * once is not verified again until it stops being usable. Every way an entry stops being used
  * is in this file:
- * - its time: exp (and nbf) are checked again on every hit with the same claim rules;
+ * - its time: exp is checked again on every hit with the same claim rules. iat, nbf and the
+ *   maximum lifetime were checked when it was verified and are not checked again: real time
+ *   only moves a token towards them, so a step back of the wall clock (NTP, a VM resume) does
+ *   not refuse a token this instance has already accepted;
  * - its key: any keyring change that retires or removes a key empties the cache;
  * - its user's secret: `dropUser` (per-user secrets rotated on this instance) drops them, and a
  *   token verified with a per-user key is set with a `maxAge` (the verifier's
@@ -18,8 +21,8 @@ import type { VerifiedToken } from './verifier.js';
  */
 export interface TokenCache {
   /**
-   * The cached verification of `token`, or undefined. Throws TokenExpiredError /
-   * TokenNotYetValidError when its time has passed (the entry is dropped first).
+   * The cached verification of `token`, or undefined. Throws TokenExpiredError when its exp
+   * has passed (the entry is dropped first).
    */
   get(token: string, at: number): VerifiedToken | undefined;
   /** Taken before a verification starts; `set` ignores a result whose ticket predates a drop. */
@@ -77,8 +80,7 @@ export function createTokenCache(options: { max: number; rules: ClaimRules; keyr
       }
       const payload = entry.verified.payload;
       try {
-        validateNotBefore(payload, rules, at);
-        validateExpiration(payload, rules, at);
+        validateNotExpired(payload.exp, rules, at);
       } catch (err) {
         lru.delete(token);
         throw err;

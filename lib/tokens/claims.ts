@@ -26,6 +26,12 @@ export interface JwtPayload {
 /** The options claim validation needs: resolved once, passed on every call. */
 export interface ClaimRules {
   readonly leeway: number;
+  /**
+   * How far ahead `iat` and `nbf` may be (seconds), for clocks of instances that differ a
+   * little: max(leeway, clockSkew) applies to them. `exp` keeps `leeway` only. Default 0 here;
+   * the config's default is `token.clockSkew` = 5.
+   */
+  readonly clockSkew?: number;
   readonly verifyExpiration: boolean;
   readonly maxLifetime: number;
   readonly audience?: readonly string[];
@@ -39,30 +45,39 @@ export const newTokenId = (): string => randomUUID();
 
 const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** How far ahead of `at` an `iat` or `nbf` may be: the larger of leeway and clockSkew. */
+const ahead = (rules: ClaimRules): number => Math.max(rules.leeway, rules.clockSkew ?? 0);
+
 /** `exp` must be there and a NumericDate (seconds); past it (plus leeway) the token is expired. */
 export function validateExpiration(payload: Record<string, unknown>, rules: ClaimRules, at: number): void {
   const exp = payload.exp;
   if (exp === undefined) throw new TokenInvalidError('The token has no expiry (exp).');
   if (!isNumericDate(exp)) throw new TokenInvalidError('The token exp is not a NumericDate.');
-  if (rules.verifyExpiration && at >= exp + rules.leeway) throw new TokenExpiredError('The token has expired.', new Date(exp * 1000));
-  // Also catches exp written in milliseconds: such a token would otherwise live for ever.
-  if (exp - at > rules.maxLifetime + rules.leeway) throw new TokenInvalidError('The token lives longer than this service allows.');
+  validateNotExpired(exp, rules, at);
+  // Also catches exp written in milliseconds: such a token would otherwise live for ever. A
+  // token from an instance whose clock is ahead looks longer-lived by that much: the skew allowed.
+  if (exp - at > rules.maxLifetime + ahead(rules)) throw new TokenInvalidError('The token lives longer than this service allows.');
 }
 
-/** `nbf`, when present, is a NumericDate not in the future (plus leeway). */
+/** Past `exp` (plus leeway) the token is expired: the one time rule a cached verification checks again. */
+export function validateNotExpired(exp: number, rules: ClaimRules, at: number): void {
+  if (rules.verifyExpiration && at >= exp + rules.leeway) throw new TokenExpiredError('The token has expired.', new Date(exp * 1000));
+}
+
+/** `nbf`, when present, is a NumericDate not in the future (plus the skew allowed). */
 export function validateNotBefore(payload: Record<string, unknown>, rules: ClaimRules, at: number): void {
   const nbf = payload.nbf;
   if (nbf === undefined) return;
   if (!isNumericDate(nbf)) throw new TokenInvalidError('The token nbf is not a NumericDate.');
-  if (nbf > at + rules.leeway) throw new TokenNotYetValidError('The token is not valid yet.');
+  if (nbf > at + ahead(rules)) throw new TokenNotYetValidError('The token is not valid yet.');
 }
 
-/** `iat`, when present, is a NumericDate not in the future (plus leeway). */
+/** `iat`, when present, is a NumericDate not in the future (plus the skew allowed). */
 export function validateIssuedAt(payload: Record<string, unknown>, rules: ClaimRules, at: number): void {
   const iat = payload.iat;
   if (iat === undefined) return;
   if (!isNumericDate(iat)) throw new TokenInvalidError('The token iat is not a NumericDate.');
-  if (iat > at + rules.leeway) throw new TokenInvalidError('The token was issued in the future.');
+  if (iat > at + ahead(rules)) throw new TokenInvalidError('The token was issued in the future.');
 }
 
 /** With an audience configured, `aud` (string or list) must name one of it. */

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
-import { RefreshExpiredError, RefreshNotAllowedError } from '../errors.js';
+import { RefreshExpiredError, RefreshNotAllowedError, SigningKeyUnavailableError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import type { AuthUser } from '../users/provider.js';
 import { type JwtPayload, newTokenId, now } from './claims.js';
@@ -60,7 +60,7 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     const gate = keyring.beforeSign();
     if (gate) await gate;
     const key = keyring.signingKey();
-    if (!key) throw new Error('koa-jwt-kit: this keyring has no active signing key (verify-only, or every key retired)');
+    if (!key) throw new SigningKeyUnavailableError('No key can sign: every key is retired or only verifies (see auth.keyring.list()).');
     return signPayload(payload, key);
   }
 

@@ -44,6 +44,7 @@ export interface VerifierOptions {
 export function claimRules(config: ResolvedConfig): ClaimRules {
   return Object.freeze({
     leeway: config.token.leeway,
+    clockSkew: config.token.clockSkew,
     verifyExpiration: config.token.verifyExpiration,
     maxLifetime: config.token.maxLifetime,
     requireTokenId: config.token.tokenId === 'require',

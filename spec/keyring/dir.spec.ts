@@ -65,6 +65,20 @@ describe('key directory (keys.dir)', () => {
     expect(configErrorOf({ keys: { algorithm: 'ES256', dir }, users: testUsers() }).message).to.match(/keys generate/);
   });
 
+  it('refuses to start when the directory\'s only signing key was retired (instead of answering every login with a 500)', () => {
+    manifest([{ kid: 'a', alg: 'ES256', state: 'retired', file: 'a.pem' }]);
+    const error = configErrorOf({ keys: { algorithm: 'ES256', dir }, users: testUsers() });
+    expect(error.path).to.equal('keys.dir');
+    expect(error.message).to.match(/no ES256 key that can sign is active \(a: retired\).*keys promote/);
+  });
+
+  it('starts verify-only from a directory of public keys (nothing to sign with, nothing to promote)', async () => {
+    manifest([{ kid: 'c', alg: 'ES256', state: 'active', file: 'c.pem' }]);
+    const auth = koaJwt({ keys: { algorithm: 'ES256', dir } });
+    expect(auth.keyring.signingKey()).to.equal(undefined);
+    await auth.close();
+  });
+
   it('refuses a directory that does not exist', () => {
     expect(() => loadKeyDir(join(dir, 'missing'), ['ES256'])).to.throw(ConfigError, /does not exist/);
   });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import Koa from 'koa';
 import supertest from 'supertest';
+import { KeyInvalidError, KeyNotFoundError, SigningKeyUnavailableError } from '../../lib/errors.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
@@ -67,13 +68,13 @@ describe('keyring API (auth.keyring)', () => {
 
   it('promote(kid) refuses a key of another algorithm than the signing one', () => {
     auth.keyring.add({ kid: 'ed', alg: 'EdDSA', privateKey: keyPair('ed25519').privatePem }, { state: 'next' });
-    expect(() => auth.keyring.promote('ed')).to.throw(/EdDSA key, but ES256 signs/);
+    expect(() => auth.keyring.promote('ed')).to.throw(KeyInvalidError, /EdDSA key, but ES256 signs/);
     expect(auth.keyring.signingKey()!.kid).to.equal('old');
   });
 
   it('promote(kid) refuses a verify-only key', () => {
     auth.keyring.add({ kid: 'pub', alg: 'ES256', publicKey: keyPair('P-256', 'pub').publicPem }, { state: 'next' });
-    expect(() => auth.keyring.promote('pub')).to.throw(/cannot sign/);
+    expect(() => auth.keyring.promote('pub')).to.throw(KeyInvalidError, /cannot sign/);
   });
 
   it('retire(kid) stops a key signing; it still verifies and stays published', async () => {
@@ -99,8 +100,20 @@ describe('keyring API (auth.keyring)', () => {
   });
 
   it('refuses a duplicate kid and an algorithm outside keys.algorithm', () => {
-    expect(() => auth.keyring.add({ kid: 'old', alg: 'ES256', publicKey: keyPair('P-256', 'x').publicPem })).to.throw(/already present/);
-    expect(() => auth.keyring.add({ kid: 'rs', alg: 'RS256', publicKey: keyPair('rsa').publicPem })).to.throw(/not one of keys.algorithm/);
+    expect(() => auth.keyring.add({ kid: 'old', alg: 'ES256', publicKey: keyPair('P-256', 'x').publicPem })).to.throw(KeyInvalidError, /already present/);
+    expect(() => auth.keyring.add({ kid: 'rs', alg: 'RS256', publicKey: keyPair('rsa').publicPem })).to.throw(KeyInvalidError, /not one of keys.algorithm/);
+  });
+
+  it('refuses promote, retire and remove of a kid it does not hold, with KeyNotFoundError (code key_not_found)', () => {
+    for (const change of [() => auth.keyring.promote('nope'), () => auth.keyring.retire('nope'), () => auth.keyring.remove('nope')]) {
+      expect(change).to.throw(KeyNotFoundError, /no key nope/).with.property('code', 'key_not_found');
+    }
+  });
+
+  it('answers a login 503 temporarily_unavailable, not a 500, once every signing key is retired at run time', async () => {
+    auth.keyring.retire('old');
+    const error = await auth.issue(alice).then(() => undefined, (err: unknown) => err);
+    expect(error).to.be.instanceOf(SigningKeyUnavailableError).and.include({ code: 'temporarily_unavailable', status: 503 });
   });
 
   it('notifies onChange listeners of every change', () => {
