@@ -187,3 +187,24 @@ export class KeySourceUnavailableError extends KoaJwtError {
     super(message, { cause: options?.cause, headers: { 'Retry-After': '5' } });
   }
 }
+
+// ---- 429: too many requests ------------------------------------------------------------------
+
+/**
+ * Too many requests, answered before any password is hashed: failed logins past a `throttle`
+ * limit (per username or per client address), refresh or impersonate requests past their
+ * per-address limit, or more logins at once than password hashing takes (`hashing`: the
+ * short queue is full, or a login waited longer than `hashing.maxWait`). `Retry-After` says
+ * when to try again, in seconds (RFC 6585 §4).
+ */
+export class ThrottledError extends KoaJwtError {
+  override readonly code = 'throttled';
+  override readonly status: number = 429;
+  /** Seconds until the limit lets this request through again. */
+  readonly retryAfter: number;
+  constructor(message = 'Too many attempts; try again later.', options?: { retryAfter?: number }) {
+    const retryAfter = Math.max(1, Math.ceil(options?.retryAfter ?? 1));
+    super(message, { headers: { 'Retry-After': String(retryAfter) } });
+    this.retryAfter = retryAfter;
+  }
+}

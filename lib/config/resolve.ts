@@ -11,6 +11,7 @@ import type { UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
 import { parseDuration } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
+import { resolveHashing, resolveThrottle } from './throttle.js';
 import { configSchema } from './schema.js';
 import type { KoaJwtConfig, ResolvedConfig } from './types.js';
 
@@ -201,6 +202,8 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
       cacheSeconds: parseDuration(config.blacklist?.cacheSeconds ?? 5, 'blacklist.cacheSeconds'),
     },
     jwks: { maxAge },
+    throttle: resolveThrottle(config.throttle, store, config.users !== undefined),
+    hashing: resolveHashing(config.hashing),
   };
   return deepFreeze(resolved);
 }

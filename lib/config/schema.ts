@@ -33,6 +33,11 @@ const cookie = z.union([
   }),
 ], { message: 'expected false, a cookie name, or { name, domain, path, secure, sameSite, httpOnly }' });
 
+const limit = z.union([z.literal(false), z.strictObject({
+  limit: z.number().int().min(1).optional(),
+  window: duration.optional(),
+})], { message: 'expected false or { limit, window }' });
+
 export const configSchema = z.strictObject({
   keys: z.strictObject({
     algorithm: z.union([algorithm, z.array(algorithm).min(1)]).optional(),
@@ -98,4 +103,15 @@ export const configSchema = z.strictObject({
     cacheSeconds: duration.optional(),
   }).optional(),
   jwks: z.strictObject({ maxAge: duration.optional() }).optional(),
+  throttle: z.union([z.literal(false), z.strictObject({
+    username: limit.optional(),
+    address: limit.optional(),
+    refresh: limit.optional(),
+    impersonate: limit.optional(),
+  })], { message: 'expected false or { username, address, refresh, impersonate }' }).optional(),
+  hashing: z.strictObject({
+    concurrency: z.number().int().min(1).max(1024).optional(),
+    queue: z.number().int().min(0).max(100_000).optional(),
+    maxWait: duration.optional(),
+  }).optional(),
 });

@@ -111,6 +111,36 @@ export interface KoaJwtConfig {
     cacheSeconds?: Duration;
   };
   jwks?: { maxAge?: Duration };
+  /** Login protection (docs/login-protection.md): limits counted in the store; on by default, `false` turns it off. */
+  throttle?: false | ThrottleConfig;
+  /** The bound on password hashing (scrypt/PBKDF2 on libuv's thread pool) during logins. */
+  hashing?: HashingConfig;
+}
+
+/** One limit: at most `limit` counted attempts per `window` (default window: 15 minutes). */
+export interface ThrottleLimit {
+  limit?: number;
+  window?: Duration;
+}
+
+export interface ThrottleConfig {
+  /** Failed logins per username (default 5 per 15 min). */
+  username?: false | ThrottleLimit;
+  /** Failed logins per client address, Koa's `ctx.ip` (default 100 per 15 min). */
+  address?: false | ThrottleLimit;
+  /** Refresh requests per client address (default 300 per minute). */
+  refresh?: false | ThrottleLimit;
+  /** Impersonate requests per client address (default 30 per minute). */
+  impersonate?: false | ThrottleLimit;
+}
+
+export interface HashingConfig {
+  /** Hashes running at once (default: UV_THREADPOOL_SIZE, else libuv's 4). */
+  concurrency?: number;
+  /** Logins that may wait for a free slot (default: 2 × concurrency); beyond it, 429 at once. */
+  queue?: number;
+  /** The longest a login waits for a slot before it is answered 429 (default 1 s). */
+  maxWait?: Duration;
 }
 
 export interface ResolvedCookie {
@@ -174,6 +204,18 @@ export interface ResolvedConfig {
     readonly cacheSeconds: number;
   };
   readonly jwks: { readonly maxAge: number };
+  readonly throttle: false | ResolvedThrottle;
+  readonly hashing: Readonly<{ concurrency: number; queue: number; maxWait: number }>;
 }
+
+/** A limit after parsing: `window` in seconds. */
+export type ResolvedLimit = Readonly<{ limit: number; window: number }>;
+
+export type ResolvedThrottle = Readonly<{
+  username: false | ResolvedLimit;
+  address: false | ResolvedLimit;
+  refresh: false | ResolvedLimit;
+  impersonate: false | ResolvedLimit;
+}>;
 
 export type { KeyState };

@@ -19,8 +19,8 @@ export interface Rotation {
 }
 
 export interface RotationOptions {
-  /** Called with a sync failure that was not anyone's request (a timer's). Default: ignored. */
-  onError?: (err: unknown) => void;
+  /** Called with a sync failure that was not anyone's request (a timer's), and with a stored key that cannot be read (`kid`). Default: ignored. */
+  onError?: (err: unknown, detail?: { kid: string }) => void;
 }
 
 /** A fresh key pair for `alg`. */
@@ -99,7 +99,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
         try {
           keyring.add({ kid, alg: record.alg, privateKey: privateJwkOf(record) }, { state, createdAt: record.createdAt, ...(notAfter ? { notAfter } : {}) });
         } catch (err) {
-          options.onError?.(err); // one unreadable record must not stop the rest
+          options.onError?.(err, { kid }); // one unreadable record must not stop the rest
           continue;
         }
         managed.add(kid);

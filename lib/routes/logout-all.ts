@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Authority } from '../authority.js';
+import { type Authority, clientOf } from '../authority.js';
 import { callerAuthenticator } from './caller.js';
 import { clearTokenCookie } from './cookies.js';
 
@@ -14,6 +14,7 @@ export function logoutAllRoute(authority: Authority) {
   return async function logoutAll(ctx: Context): Promise<void> {
     const { user } = await authenticateCaller(ctx);
     await authority.userSecrets!.rotate(user);
+    authority.events.emit('logout_all', { ...clientOf(ctx), userId: String(user.id), username: user.username });
     clearTokenCookie(ctx, config.cookie);
     clearTokenCookie(ctx, config.impersonation.cookie);
     ctx.status = 204;

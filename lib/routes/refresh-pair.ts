@@ -6,6 +6,7 @@ import { setTokenCookie } from './cookies.js';
 import { checkCsrf } from './csrf.js';
 import { clearRefreshCookies, csrfCookieName, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
 import { tokenBody } from './respond.js';
+import { admitRequest } from './throttle.js';
 
 /**
  * `POST /token/refresh` in pair mode: `{ refresh }` from the body, or the refresh cookie (then
@@ -16,6 +17,7 @@ export function pairRefreshRoute(authority: Authority, routePath: string) {
   const { config } = authority;
   const cookie = config.refresh.cookie;
   return async function refreshPair(ctx: Context): Promise<void> {
+    await admitRequest(authority, 'refresh', ctx);
     const body = await readBody(ctx);
     // The body wins: a token the client sends itself is not an ambient credential, CSRF cannot forge it.
     let token = optionalString(body, 'refresh');

@@ -4,12 +4,14 @@ import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
 import { pairRefreshRoute } from './refresh-pair.js';
 import { tokenBody } from './respond.js';
+import { admitRequest } from './throttle.js';
 
 /** `POST /token/refresh` `{ token }` → 201 `{ token }`: same family, new jti and exp. */
 export function refreshRoute(authority: Authority, path = '/token/refresh') {
   const { config } = authority;
   if (config.refresh.pair) return pairRefreshRoute(authority, path);
   return async function refresh(ctx: Context): Promise<void> {
+    await admitRequest(authority, 'refresh', ctx);
     const body = await readBody(ctx);
     const { token } = requireStrings(body, ['token']);
     const result = await authority.refresh(token, ctx);

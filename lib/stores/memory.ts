@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { memoryAttempts } from './memory-attempts.js';
 import type { BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
 /**
@@ -92,5 +93,6 @@ export function memoryStore(options: { timeout?: number } = {}): Store {
         keys.delete(kid);
       },
     },
+    attempts: memoryAttempts(),
   };
 }
