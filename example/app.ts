@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { type JwtState, type KoaJwt, koaJwt, memoryUsers } from '../lib/index.js';
+import { logAuditEvents } from './audit-log.js';
 import { type DevKey, loadOrCreateDevKey } from './dev-keys.js';
 
 /** The demo's seeded accounts (plain passwords: they are printed at start-up on purpose). */
@@ -12,6 +13,8 @@ export const DEMO_USERS = [
 export interface DemoOptions {
   /** Where the development key lives (created there if absent). */
   keysDir: string;
+  /** Where the audit events go, one line each (server.ts: stdout). Default: not logged. */
+  log?: (line: string) => void;
 }
 
 export interface Demo {
@@ -37,6 +40,7 @@ export function buildApp(options: DemoOptions): Demo {
     keys: { algorithm: 'ES256', privateKey: { [key.kid]: key.pem } },
     users: memoryUsers(DEMO_USERS.map((u) => ({ ...u }))),
   });
+  if (options.log) logAuditEvents(auth, options.log);
 
   const app = new Koa<JwtState>();
   const router = new Router<JwtState>();

@@ -14,7 +14,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const { app, auth, key } = buildApp({ keysDir });
+const { app, auth, key } = buildApp({ keysDir, log: (line) => console.log(line) });
 // Loopback only: this is a development service with published passwords.
 const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://localhost:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import Koa from 'koa';
+import type { KoaJwtConfig } from '../../lib/config/types.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { memoryUsers } from '../../lib/users/memory.js';
+
+// The login-flood benchmark's service, one per process: `tsx bench/login/server.ts <scenario>`.
+// Token routes under /auth, a protected GET /me, app.proxy on (the flood sends X-Forwarded-For).
+// Prints "READY <port>" once it listens on 127.0.0.1.
+
+/** How the service is configured in each scenario. */
+export const SCENARIOS = {
+  'default': 'koa-jwt-kit defaults: throttle on, hashing bounded by the thread pool',
+  'unbounded': 'throttle: false, hashing unbounded (every login starts its hash: the behaviour before the bound)',
+} as const;
+export type Scenario = keyof typeof SCENARIOS;
+
+function config(scenario: Scenario): KoaJwtConfig {
+  const base: KoaJwtConfig = {
+    keys: { secret: randomBytes(32).toString('base64url') },
+    users: memoryUsers([{ id: '1', username: 'alice', password: 'alice-password' }]),
+  };
+  if (scenario === 'unbounded') return { ...base, throttle: false, hashing: { concurrency: 1024, queue: 100_000, maxWait: '1h' } };
+  return base;
+}
+
+const scenario = process.argv[2] as Scenario;
+if (!(scenario in SCENARIOS)) throw new Error(`unknown scenario ${scenario}`);
+const auth = koaJwt(config(scenario));
+const app = new Koa({ proxy: true });
+app.use(auth.router({ prefix: '/auth' }).routes());
+app.use(auth);
+app.use((ctx) => {
+  ctx.body = { user: ctx.state.user.username };
+});
+app.silent = true;
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : 0}\n`);
+});
+server.keepAliveTimeout = 60_000;
