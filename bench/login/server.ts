@@ -11,6 +11,7 @@ import { memoryUsers } from '../../lib/users/memory.js';
 /** How the service is configured in each scenario. */
 export const SCENARIOS = {
   'default': 'koa-jwt-kit defaults: throttle on, hashing bounded by the thread pool',
+  'one-hash': 'defaults, but hashing.concurrency 1 (queue 2): one core of two left to the event loop',
   'unbounded': 'throttle: false, hashing unbounded (every login starts its hash: the behaviour before the bound)',
 } as const;
 export type Scenario = keyof typeof SCENARIOS;
@@ -20,22 +21,26 @@ function config(scenario: Scenario): KoaJwtConfig {
     keys: { secret: randomBytes(32).toString('base64url') },
     users: memoryUsers([{ id: '1', username: 'alice', password: 'alice-password' }]),
   };
+  if (scenario === 'one-hash') return { ...base, hashing: { concurrency: 1, queue: 2 } };
   if (scenario === 'unbounded') return { ...base, throttle: false, hashing: { concurrency: 1024, queue: 100_000, maxWait: '1h' } };
   return base;
 }
 
-const scenario = process.argv[2] as Scenario;
-if (!(scenario in SCENARIOS)) throw new Error(`unknown scenario ${scenario}`);
-const auth = koaJwt(config(scenario));
-const app = new Koa({ proxy: true });
-app.use(auth.router({ prefix: '/auth' }).routes());
-app.use(auth);
-app.use((ctx) => {
-  ctx.body = { user: ctx.state.user.username };
-});
-app.silent = true;
-const server = app.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : 0}\n`);
-});
-server.keepAliveTimeout = 60_000;
+const isMain = process.argv[1]?.endsWith('server.ts');
+if (isMain) {
+  const scenario = process.argv[2] as Scenario;
+  if (!(scenario in SCENARIOS)) throw new Error(`unknown scenario ${scenario}`);
+  const auth = koaJwt(config(scenario));
+  const app = new Koa({ proxy: true });
+  app.use(auth.router({ prefix: '/auth' }).routes());
+  app.use(auth);
+  app.use((ctx) => {
+    ctx.body = { user: ctx.state.user.username };
+  });
+  app.silent = true;
+  const server = app.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : 0}\n`);
+  });
+  server.keepAliveTimeout = 60_000;
+}

@@ -11,8 +11,6 @@ export interface HashingGateOptions {
 
 interface Waiting {
   start(): void;
-  refuse(err: unknown): void;
-  signal: AbortSignal | undefined;
   timer: NodeJS.Timeout;
 }
 
@@ -67,9 +65,7 @@ export class HashingGate {
         reject(signal!.reason);
       };
       const entry: Waiting = {
-        signal,
         start: () => { settle(); this.#start(task).then(resolve, reject); },
-        refuse: (err) => { settle(); reject(err); },
         timer: setTimeout(() => {
           settle();
           this.#remove(entry);
@@ -96,16 +92,9 @@ export class HashingGate {
     });
   }
 
-  /** Starts the first waiting hash whose request is still there; the others are dropped unstarted. */
+  /** Starts the next waiting hash (one whose request went away has already left the queue). */
   #next(): void {
-    while (this.#running < this.#options.concurrency && this.#waiting.length > 0) {
-      const entry = this.#waiting.shift()!;
-      if (entry.signal?.aborted) {
-        entry.refuse(entry.signal.reason);
-        continue;
-      }
-      entry.start();
-    }
+    while (this.#running < this.#options.concurrency && this.#waiting.length > 0) this.#waiting.shift()!.start();
   }
 
   #remove(entry: Waiting): void {
