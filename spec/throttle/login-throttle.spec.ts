@@ -118,6 +118,21 @@ describe('throttle: failed logins (on by default)', () => {
     expect(configErrorOf(testConfig({ throttle: { username: { limit: 0 } } })).path).to.equal('throttle.username.limit');
     expect(configErrorOf(testConfig({ throttle: { address: { window: 0 } } })).path).to.equal('throttle.address.window');
     expect(configErrorOf(testConfig({ throttle: { logins: 5 } as never })).path).to.equal('throttle.logins');
+    expect(configErrorOf(testConfig({ hashing: { concurrency: 0 } })).path).to.equal('hashing.concurrency');
+    expect(configErrorOf(testConfig({ hashing: { maxWait: 0 } })).path).to.equal('hashing.maxWait');
+  });
+
+  it('bounds hashing by the thread pool by default: UV_THREADPOOL_SIZE, else 4, and a queue of twice that', () => {
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    try {
+      delete process.env.UV_THREADPOOL_SIZE;
+      expect(koaJwt(testConfig()).config.hashing).to.deep.equal({ concurrency: 4, queue: 8, maxWait: 1 });
+      process.env.UV_THREADPOOL_SIZE = '16';
+      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 16, queue: 32 });
+    } finally {
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+    }
   });
 });
 
