@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
 import { AccountDisabledError, StoreUnavailableError, UserNotFoundError } from './errors.js';
 import { AuthEvents } from './events.js';
-import { createLogin, tokenIds } from './login/login.js';
+import { clientOf, tokenIds, userFields } from './event-fields.js';
+import { createLogin } from './login/login.js';
 import { createThrottle, type Throttle } from './throttle/throttle.js';
 import { withStoreTimeout } from './stores/timeout.js';
 import type { JwtPayload } from './tokens/claims.js';
@@ -141,13 +142,4 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
       config.keyring.remote?.close?.();
     },
   };
-}
-
-/** The client address of a request, for events. */
-export const clientOf = (ctx: Context | undefined): { ip?: string } => (ctx?.ip !== undefined ? { ip: ctx.ip } : {});
-
-/** The user fields of a payload, for events. */
-export function userFields(payload: JwtPayload): { userId?: string; username?: string } {
-  const id = userIdOf(payload);
-  return { ...(id !== undefined ? { userId: id } : {}), ...(typeof payload.username === 'string' ? { username: payload.username } : {}) };
 }

@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import type { IssueResult } from './config/types.js';
 import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from './errors.js';
 import { type AuthUser, isActive, isSuperuser } from './users/provider.js';
-import { type Authenticated, type Authority, callUsers, clientOf } from './authority.js';
-import { tokenIds } from './login/login.js';
+import { type Authenticated, type Authority, callUsers } from './authority.js';
+import { clientOf, tokenIds } from './event-fields.js';
 
 /**
  * A superuser obtains a token for another user (drf-jwt's impersonation). The token carries

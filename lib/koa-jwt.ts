@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { type Authenticated, type Authority, createAuthority, userFields } from './authority.js';
-import { tokenIds } from './login/login.js';
+import { type Authenticated, type Authority, createAuthority } from './authority.js';
+import { tokenIds, userFields } from './event-fields.js';
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';

@@ -3,7 +3,7 @@ import type { IssueResult, ResolvedConfig } from '../config/types.js';
 import { InvalidCredentialsError, NotAvailableError, StoreUnavailableError, ThrottledError } from '../errors.js';
 import type { AuthEvents, LoginFailedReason } from '../events.js';
 import type { Throttle } from '../throttle/throttle.js';
-import { familyIdOf } from '../tokens/family.js';
+import { tokenIds } from '../event-fields.js';
 import { HashingGate } from '../users/hashing-gate.js';
 import { dummyHash, hashPassword } from '../users/password.js';
 import { withStoreTimeout } from '../stores/timeout.js';
@@ -103,9 +103,3 @@ export function createLogin(deps: LoginDeps): Login {
 }
 
 const ip = (address: string | undefined) => (address !== undefined ? { ip: address } : {});
-
-/** The jti and family of an issued token, for events. */
-export function tokenIds(payload: { exp?: number; [claim: string]: unknown }): { jti?: string; family?: string } {
-  const family = familyIdOf(payload as never);
-  return { ...(typeof payload.jti === 'string' ? { jti: payload.jti } : {}), ...(family !== undefined ? { family } : {}) };
-}

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { type Authority, clientOf, userFields } from '../authority.js';
-import { tokenIds } from '../login/login.js';
+import type { Authority } from '../authority.js';
+import { clientOf, tokenIds, userFields } from '../event-fields.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { optionalString, readBody } from './body.js';
 import { createExtractor } from '../middleware/extract.js';

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
-import { type Authority, clientOf } from '../authority.js';
+import type { Authority } from '../authority.js';
+import { clientOf } from '../event-fields.js';
 import { callerAuthenticator } from './caller.js';
 import { clearTokenCookie } from './cookies.js';
 
