@@ -80,7 +80,11 @@ export function createLogin(deps: LoginDeps): Login {
     try {
       checked = await checkPassword(gate, config.storeTimeout, ctx, () => users.authenticate(username, password, ctx));
     } catch (err) {
-      if (err instanceof ThrottledError) throw refused(err, { ip: address, username, limit: 'hashing' });
+      if (err instanceof ThrottledError) {
+        // No password was checked: this was no failed login, and must not count towards a lockout.
+        await throttle?.loginNotChecked(username, address).catch(() => undefined);
+        throw refused(err, { ip: address, username, limit: 'hashing' });
+      }
       throw err;
     }
     const user = checked.value;

@@ -19,6 +19,8 @@ export interface Throttle {
   admitLogin(username: string, ip: string | undefined): Promise<Refusal | undefined>;
   /** A successful login: its username's count starts again, and its attempt is taken back from its address. */
   loginSucceeded(username: string, ip: string | undefined): Promise<void>;
+  /** A login refused before its password was checked (the hashing bound was full): its attempt is taken back from both counts. */
+  loginNotChecked(username: string, ip: string | undefined): Promise<void>;
   /** Counts a refresh or impersonate request under its address; the refusal past the limit. */
   admitRequest(route: 'refresh' | 'impersonate', ip: string | undefined): Promise<Refusal | undefined>;
 }
@@ -68,6 +70,12 @@ export function createThrottle(config: ResolvedConfig): Throttle | undefined {
     async loginSucceeded(username, ip) {
       await Promise.all([
         limits.username ? timed(() => attempts.reset(usernameKey(username))) : undefined,
+        limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
+      ]);
+    },
+    async loginNotChecked(username, ip) {
+      await Promise.all([
+        limits.username ? timed(() => attempts.undo(usernameKey(username), new Date())) : undefined,
         limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
       ]);
     },

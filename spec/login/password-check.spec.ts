@@ -115,4 +115,19 @@ describe('login: password hashing has its own bound, store.timeout covers store 
     expect((await first).status).to.equal(201);
     expect(provider.hashes).to.have.length(1);
   });
+
+  it('does not count a login refused by the hashing bound towards a lockout: no password was checked', async () => {
+    const provider = controlledProvider();
+    const users: UserProvider = { authenticate: provider.authenticate, findById: async () => undefined, findByUsername: async () => undefined };
+    const { request } = buildApp({ users, hashing: { concurrency: 1, queue: 0 }, throttle: { username: { limit: 2 } } });
+    const first = request.post('/auth/token').send({ username: 'alice', password: 'x' }).then((r) => r);
+    while (provider.hashes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 3; i++) await request.post('/auth/token').send({ username: 'carol', password: 'x' }).expect(429);
+    provider.hashes[0]!.finish(true);
+    await first;
+    const next = request.post('/auth/token').send({ username: 'carol', password: 'right' }).then((r) => r);
+    while (provider.hashes.length === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    provider.hashes[1]!.finish(true);
+    expect((await next).status, 'carol was not locked out by refusals').to.equal(201);
+  });
 });
