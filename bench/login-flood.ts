@@ -1,10 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SCENARIOS, type Scenario } from './login/server.js';
 
-// npm run bench:login [-- --quick] [--markdown]
+// npm run bench:login [-- --quick] [--markdown] [--baseline DIR]
 //
 // A login flood against the token routes (issue 13's outside attack): 64 concurrent clients
 // post wrong passwords for random usernames from random addresses (X-Forwarded-For behind
@@ -13,9 +14,12 @@ import { SCENARIOS, type Scenario } from './login/server.js';
 // scenario: the answers during the flood; the latency of a protected GET made every 50 ms during
 // it; and a legitimate login made 2 s after the flood ends (and, if that one fails, how long
 // until a login succeeds). The server runs in its own process; numbers compare scenarios of
-// one run on one machine.
+// one run on one machine. `--baseline DIR` adds a row for another checkout of the project (say
+// `git archive <commit> | tar -x -C DIR`, with node_modules linked): its lib/, default config.
 
-const argv = new Set(process.argv.slice(2));
+const args = process.argv.slice(2);
+const argv = new Set(args);
+const baselineDir = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
 const quick = argv.has('--quick');
 const markdown = argv.has('--markdown');
 const FLOOD_SECONDS = quick ? 5 : 15;
@@ -39,8 +43,13 @@ const pinned = (() => {
 const tsx = (script: string, args: string[], cpu: number) =>
   spawn(pinned ? 'taskset' : process.execPath, [...(pinned ? ['-c', String(cpu), process.execPath] : []), '--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 
-async function startServer(scenario: Scenario): Promise<Server> {
-  const child = tsx('bench/login/server.ts', [scenario], 0);
+type Row = Scenario | 'baseline';
+
+async function startServer(scenario: Row): Promise<Server> {
+  // The baseline runs this same server script against the other checkout's lib/, with its defaults.
+  const child = scenario === 'baseline'
+    ? tsx(`${baselineDir}/bench/login/server.ts`, ['default'], 0)
+    : tsx('bench/login/server.ts', [scenario], 0);
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -79,7 +88,7 @@ async function login(base: string, username: string, password: string, ip: strin
 const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 interface Result {
-  scenario: Scenario;
+  scenario: Row;
   answers: Record<string, number>;
   floodPerSec: number;
   get: { count: number; p50: number; p99: number; max: number; failed: number };
@@ -87,7 +96,7 @@ interface Result {
   recoveredAfterMs: number | undefined;
 }
 
-async function run(scenario: Scenario): Promise<Result> {
+async function run(scenario: Row): Promise<Result> {
   const server = await startServer(scenario);
   try {
     const first = await login(server.base, 'alice', 'alice-password', '192.0.2.1');
@@ -141,7 +150,11 @@ async function run(scenario: Scenario): Promise<Result> {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const results: Result[] = [];
-for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
+if (baselineDir) {
+  mkdirSync(`${baselineDir}/bench/login`, { recursive: true });
+  copyFileSync(fileURLToPath(new URL('./login/server.ts', import.meta.url)), `${baselineDir}/bench/login/server.ts`);
+}
+for (const scenario of [...(baselineDir ? ['baseline' as const] : []), ...(Object.keys(SCENARIOS) as Scenario[])]) {
   log(`login flood: ${scenario} (${FLOOD_SECONDS} s, ${CONCURRENCY} clients)…`);
   results.push(await run(scenario));
 }
@@ -159,5 +172,5 @@ const rows = results.map((r) => [
 const machine = `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown'}, Node ${process.version}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}, ${pinned ? 'service on core 0, flood on core 1' : 'not pinned'}, ${new Date().toISOString().slice(0, 10)}${quick ? ', --quick' : ''}`;
 const out = markdown
   ? [`Login flood (${CONCURRENCY} clients, ${FLOOD_SECONDS} s): ${machine}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)]
-  : [`Login flood (${CONCURRENCY} clients, ${FLOOD_SECONDS} s): ${machine}`, ...results.map((r, i) => `  ${SCENARIOS[r.scenario]}\n    ${header.slice(1).map((h, j) => `${h}: ${rows[i]![j + 1]}`).join('\n    ')}`)];
+  : [`Login flood (${CONCURRENCY} clients, ${FLOOD_SECONDS} s): ${machine}`, ...results.map((r, i) => `  ${r.scenario === 'baseline' ? `baseline: ${baselineDir} with its defaults` : SCENARIOS[r.scenario]}\n    ${header.slice(1).map((h, j) => `${h}: ${rows[i]![j + 1]}`).join('\n    ')}`)];
 process.stdout.write(`${out.join('\n')}\n`);

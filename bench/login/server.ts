@@ -12,7 +12,7 @@ import { memoryUsers } from '../../lib/users/memory.js';
 export const SCENARIOS = {
   'default': 'koa-jwt-kit defaults: throttle on, hashing bounded by the thread pool',
   'one-hash': 'defaults, but hashing.concurrency 1 (queue 2): one core of two left to the event loop',
-  'unbounded': 'throttle: false, hashing unbounded (every login starts its hash: the behaviour before the bound)',
+  'unbounded': 'throttle: false, hashing unbounded: every login starts its hash at once (the thread pool queues the pile)',
 } as const;
 export type Scenario = keyof typeof SCENARIOS;
 

@@ -72,6 +72,9 @@ export function createLogin(deps: LoginDeps): Login {
   return async function login(username, password, ctx) {
     if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to log in.');
     const address = ctx?.ip;
+    // A full bound refuses before anything else is done: under a flood, refusals are most of the
+    // work, and each one costs the event loop time a protected request then waits for (bench:login).
+    if (gate.full) throw refused(busy(), { ip: address, username, limit: 'hashing' });
     const refusal = throttle ? await throttle.admitLogin(username, address) : undefined;
     if (refusal) {
       throw refused(new ThrottledError('Too many failed logins; try again later.', { retryAfter: refusal.retryAfter }), { ip: address, username, limit: refusal.limit });
@@ -107,3 +110,5 @@ export function createLogin(deps: LoginDeps): Login {
 }
 
 const ip = (address: string | undefined) => (address !== undefined ? { ip: address } : {});
+
+const busy = () => new ThrottledError('Too many logins are being checked right now; try again in a moment.', { retryAfter: 1 });

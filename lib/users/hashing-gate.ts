@@ -48,6 +48,11 @@ export class HashingGate {
     return this.#waiting.length;
   }
 
+  /** Every slot busy and the queue full: a hash asked for now would be refused. */
+  get full(): boolean {
+    return this.#running >= this.#options.concurrency && this.#waiting.length >= this.#options.queue;
+  }
+
   /** Runs `task` in a slot; refuses with ThrottledError when the queue is full or the wait too long, with `signal.reason` when the request is gone. */
   run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);

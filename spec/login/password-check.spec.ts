@@ -102,15 +102,17 @@ describe('login: password hashing has its own bound, store.timeout covers store 
     expect(provider.hashes, 'only the first login hashed').to.have.length(1);
   });
 
-  it('answers a login beyond the hashing queue at once: 429 throttled with Retry-After', async () => {
+  it('answers a login beyond the hashing queue at once, before the users provider is even asked: 429 throttled with Retry-After', async () => {
     const provider = controlledProvider();
-    const users: UserProvider = { authenticate: provider.authenticate, findById: async () => undefined, findByUsername: async () => undefined };
+    let asked = 0;
+    const users: UserProvider = { authenticate: (name) => { asked++; return provider.authenticate(name); }, findById: async () => undefined, findByUsername: async () => undefined };
     const { request } = buildApp({ users, hashing: { concurrency: 1, queue: 0 } });
     const first = request.post('/auth/token').send({ username: 'alice', password: 'x' }).then((r) => r);
     while (provider.hashes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const refused = await request.post('/auth/token').send({ username: 'carol', password: 'x' }).expect(429);
     expect(refused.body.error).to.equal('throttled');
     expect(refused.headers['retry-after']).to.equal('1');
+    expect(asked, 'only the first login reached the provider').to.equal(1);
     provider.hashes[0]!.finish(true);
     expect((await first).status).to.equal(201);
     expect(provider.hashes).to.have.length(1);
