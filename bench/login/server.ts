@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
+import { threadPoolSize } from '../../lib/config/throttle.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryUsers } from '../../lib/users/memory.js';
 
@@ -10,8 +11,8 @@ import { memoryUsers } from '../../lib/users/memory.js';
 
 /** How the service is configured in each scenario. */
 export const SCENARIOS = {
-  'default': 'koa-jwt-kit defaults: throttle on, hashing bounded by the thread pool',
-  'one-hash': 'defaults, but hashing.concurrency 1 (queue 2): one core of two left to the event loop',
+  'default': 'koa-jwt-kit defaults: throttle on, hashing bounded (the thread pool\'s size, at most the cores less one)',
+  'pool-size': 'defaults, but hashing.concurrency = the thread pool\'s size (4), queue 8: hashing may take every core',
   'unbounded': 'throttle: false, hashing unbounded: every login starts its hash at once (the thread pool queues the pile)',
 } as const;
 export type Scenario = keyof typeof SCENARIOS;
@@ -21,7 +22,7 @@ function config(scenario: Scenario): KoaJwtConfig {
     keys: { secret: randomBytes(32).toString('base64url') },
     users: memoryUsers([{ id: '1', username: 'alice', password: 'alice-password' }]),
   };
-  if (scenario === 'one-hash') return { ...base, hashing: { concurrency: 1, queue: 2 } };
+  if (scenario === 'pool-size') return { ...base, hashing: { concurrency: threadPoolSize(), queue: 2 * threadPoolSize() } };
   if (scenario === 'unbounded') return { ...base, throttle: false, hashing: { concurrency: 1024, queue: 100_000, maxWait: '1h' } };
   return base;
 }

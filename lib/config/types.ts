@@ -135,7 +135,7 @@ export interface ThrottleConfig {
 }
 
 export interface HashingConfig {
-  /** Hashes running at once (default: UV_THREADPOOL_SIZE, else libuv's 4). */
+  /** Hashes running at once (default: the thread pool's size, UV_THREADPOOL_SIZE or 4, at most the cores less one). */
   concurrency?: number;
   /** Logins that may wait for a free slot (default: 2 × concurrency); beyond it, 429 at once. */
   queue?: number;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import os from 'node:os';
 import Koa from 'koa';
 import sinon from 'sinon';
 import supertest from 'supertest';
@@ -122,14 +123,20 @@ describe('throttle: failed logins (on by default)', () => {
     expect(configErrorOf(testConfig({ hashing: { maxWait: 0 } })).path).to.equal('hashing.maxWait');
   });
 
-  it('bounds hashing by the thread pool by default: UV_THREADPOOL_SIZE, else 4, and a queue of twice that', () => {
+  it('bounds hashing by the thread pool by default (UV_THREADPOOL_SIZE, else 4), never every core, with a queue of twice that', () => {
     const saved = process.env.UV_THREADPOOL_SIZE;
+    const cores = sinon.stub(os, 'availableParallelism').returns(8);
     try {
       delete process.env.UV_THREADPOOL_SIZE;
       expect(koaJwt(testConfig()).config.hashing).to.deep.equal({ concurrency: 4, queue: 8, maxWait: 1 });
       process.env.UV_THREADPOOL_SIZE = '16';
-      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 16, queue: 32 });
+      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 7, queue: 14 });
+      cores.returns(2);
+      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 1, queue: 2 });
+      cores.returns(1);
+      expect(koaJwt(testConfig()).config.hashing.concurrency).to.equal(1);
     } finally {
+      cores.restore();
       if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
       else process.env.UV_THREADPOOL_SIZE = saved;
     }
