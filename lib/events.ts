@@ -22,7 +22,7 @@ export type ErrorSource = 'rotation' | 'stored_key' | 'revocation_cache' | 'pass
 
 export interface AuthEventMap {
   login: AuthEventBase;
-  /** `reason` is absent when the user store could not be asked which it was. */
+  /** `reason` is absent when the user store could not be asked which it was. Emitted just after the 401 is answered. */
   login_failed: AuthEventBase & { reason?: LoginFailedReason };
   /** `limit`: which limit refused it; `hashing` means the bound on password hashing was full. */
   throttled: AuthEventBase & { route: 'obtain' | 'refresh' | 'impersonate'; limit: 'username' | 'address' | 'hashing'; retryAfter: number };
@@ -85,6 +85,8 @@ export class AuthEvents {
   }
 
   emit<E extends AuthEventName>(event: E, fields: AuthEventInput<E>): void {
+    // Most services listen to few events: an event nobody hears costs one lookup, no allocation.
+    if (event !== 'error' && this.#emitter.listenerCount(event) === 0) return;
     const payload = { at: new Date(), ...fields } as AuthEventMap[E];
     if (event === 'error' && !this.has('error')) {
       this.#warnOnce(payload as AuthEventMap['error']);

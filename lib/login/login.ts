@@ -92,7 +92,9 @@ export function createLogin(deps: LoginDeps): Login {
     }
     const user = checked.value;
     if (!user || !isActive(user)) {
-      if (events.has('login_failed')) events.emit('login_failed', { ...ip(address), username, ...(await reasonOf(username, user)) });
+      // Not awaited: the answer must not wait for the reason's lookup, or its timing would tell
+      // an inactive user's right password (no lookup) from a wrong one.
+      if (events.has('login_failed')) void reasonOf(username, user).then((reason) => events.emit('login_failed', { ...ip(address), username, ...reason }));
       // One answer for a wrong password, an unknown user and an inactive user.
       throw new InvalidCredentialsError();
     }
