@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { type JwtState, type KoaJwt, koaJwt, memoryUsers } from '../lib/index.js';
+import { logAuditEvents } from './audit-log.js';
 import { type DevKey, loadOrCreateDevKey } from './dev-keys.js';
 import { spaRoutes } from './spa/serve.js';
 
@@ -19,6 +20,8 @@ export interface DemoOptions {
    * the silent refresh happen).
    */
   spa?: { accessExpiresIn?: number };
+  /** Where the audit events go, one line each (server.ts: stdout). Default: not logged. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -63,6 +66,7 @@ export function buildApp(options: DemoOptions): Demo {
       refresh: { pair: true, cookie: 'refresh_token' },
     } : {}),
   });
+  if (options.log) logAuditEvents(auth, options.log);
 
   const app = new Koa<JwtState>();
   const router = new Router<JwtState>();

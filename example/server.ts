@@ -16,7 +16,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 // `SPA=1 npm start` or `npm start -- --spa`: the single-page example in pair-cookie mode.
 const spa = spaRequested(process.argv, process.env);
-const { app, auth, key } = buildApp({ keysDir, ...(spa ? { spa: {} } : {}) });
+const { app, auth, key } = buildApp({ keysDir, log: (line) => console.log(line), ...(spa ? { spa: {} } : {}) });
 // Loopback only: this is a development service with published passwords.
 const server = app.listen(port, '127.0.0.1', () => {
   const base = `http://localhost:${(server.address() as AddressInfo).port}`;

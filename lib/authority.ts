@@ -1,6 +1,10 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
-import { AccountDisabledError, InvalidCredentialsError, NotAvailableError, StoreUnavailableError, UserNotFoundError } from './errors.js';
+import { AccountDisabledError, StoreUnavailableError, UserNotFoundError } from './errors.js';
+import { AuthEvents } from './events.js';
+import { clientOf, tokenIds, userFields } from './event-fields.js';
+import { createLogin } from './login/login.js';
+import { createThrottle, type Throttle } from './throttle/throttle.js';
 import { withStoreTimeout } from './stores/timeout.js';
 import type { JwtPayload } from './tokens/claims.js';
 import { createIssuer, type Issuer, userIdOf } from './tokens/issuer.js';
@@ -29,9 +33,13 @@ export interface Authority {
   readonly revocation: Revocation;
   /** Per-user secrets, when `userSecrets` is on. */
   readonly userSecrets?: UserSecrets;
+  /** The audit events (`auth.on`). */
+  readonly events: AuthEvents;
+  /** Attempt limits, when `throttle` is on. */
+  readonly throttle?: Throttle;
   /** Verifies a token and loads its user, as the middleware does. */
   authenticate(token: string): Promise<Authenticated>;
-  /** username + password → tokens (401 invalid_credentials for every kind of failure). */
+  /** username + password → tokens (401 invalid_credentials for every kind of failure; 429 throttled past a limit). */
   obtain(username: string, password: string, ctx?: Context): Promise<IssueResult>;
   /** Issues tokens for a user already authenticated by the application. */
   issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult>;
@@ -52,9 +60,11 @@ export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T
   }
 }
 
-export function createAuthority(config: ResolvedConfig): Authority {
+export function createAuthority(config: ResolvedConfig, options: { events?: AuthEvents } = {}): Authority {
+  const events = options.events ?? new AuthEvents();
+  const throttle = createThrottle(config);
   const userSecrets = createUserSecrets(config);
-  const revocation = createRevocation(config);
+  const revocation = createRevocation(config, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }) });
   const issuer = createIssuer(config, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
   // A per-user-secret token stays cached at most blacklist.cacheSeconds: the bound on seeing a rotation made elsewhere.
   const verifier = createVerifier(config, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
@@ -63,7 +73,10 @@ export function createAuthority(config: ResolvedConfig): Authority {
   const users = config.users;
   // Pair mode (simplejwt): obtain/issue answer { token, refresh }, refresh takes the refresh token.
   const pair = config.refresh.pair
-    ? createPairFlow({ config, issuer, verifier, userOf, onFamilyRevoked: (payload) => revocation.revoke({ payload }) })
+    ? createPairFlow({
+      config, issuer, verifier, userOf, onFamilyRevoked: (payload) => revocation.revoke({ payload }),
+      onReuseDetected: (payload, family, ctx) => events.emit('reuse_detected', { ...clientOf(ctx), ...userFields(payload), ...tokenIds(payload), family }),
+    })
     : undefined;
 
   async function userOf(payload: JwtPayload): Promise<AuthUser> {
@@ -100,25 +113,31 @@ export function createAuthority(config: ResolvedConfig): Authority {
     return result(issued.token, issued.payload, user);
   }
 
-  async function obtain(username: string, password: string, ctx?: Context): Promise<IssueResult> {
-    if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to log in.');
-    const user = await callUsers(config, () => users.authenticate(username, password, ctx));
-    // One answer for a wrong password, an unknown user and an inactive user.
-    if (!user || !isActive(user)) throw new InvalidCredentialsError();
-    return issue(user, undefined, ctx);
-  }
+  // Throttle, hashing bound, one answer for every failure, events: lib/login/login.ts.
+  const obtain = createLogin({ config, events, ...(throttle ? { throttle } : {}), issue: (user, ctx) => issue(user, undefined, ctx) });
 
   async function refresh(token: string, ctx?: Context): Promise<IssueResult> {
-    if (pair) return pair.refresh(token, ctx);
-    const verified = await verifier.verify(token);
-    assertAccessToken(verified.payload);
-    const user = await userOf(verified.payload);
-    const issued = await issuer.refresh(verified.payload);
-    return result(issued.token, issued.payload, user);
+    let refreshed: IssueResult;
+    let previousJti: string | undefined;
+    if (pair) {
+      refreshed = await pair.refresh(token, ctx);
+    } else {
+      const verified = await verifier.verify(token);
+      assertAccessToken(verified.payload);
+      const user = await userOf(verified.payload);
+      const issued = await issuer.refresh(verified.payload);
+      previousJti = typeof verified.payload.jti === 'string' ? verified.payload.jti : undefined;
+      refreshed = result(issued.token, issued.payload, user);
+    }
+    events.emit('refresh', {
+      ...clientOf(ctx), userId: String(refreshed.user.id), username: refreshed.user.username, ...tokenIds(refreshed.payload),
+      ...(previousJti !== undefined ? { previousJti } : {}),
+    });
+    return refreshed;
   }
 
   return {
-    config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), authenticate, obtain, issue, refresh, userOf,
+    config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), authenticate, obtain, issue, refresh, userOf,
     async close() {
       verifier.cache?.close();
       config.keyring.remote?.close?.();

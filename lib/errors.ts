@@ -47,6 +47,7 @@ const ANSWERS = {
   method_not_allowed: { status: 405 },
   payload_too_large: { status: 413 },
   unsupported_media_type: { status: 415 },
+  throttled: { status: 429, retryAfter: 1 },
   temporarily_unavailable: { status: 503, retryAfter: 1 },
 } as const satisfies Record<string, Answer>;
 
@@ -547,5 +548,23 @@ export class SigningKeyUnavailableError extends KoaJwtError {
   readonly code = 'temporarily_unavailable';
   constructor(message = 'No signing key is available; try again shortly.', options?: { cause?: unknown }) {
     super(message, { ...options, retryAfter: 5 });
+  }
+}
+
+// ---- 429: too many requests ------------------------------------------------------------------
+
+/**
+ * Too many requests, answered before any password is hashed: failed logins past a `throttle`
+ * limit (per username or per client address), refresh or impersonate requests past their
+ * per-address limit, or more logins at once than password hashing takes (`hashing`: the
+ * short queue is full, or a login waited longer than `hashing.maxWait`). `Retry-After` says
+ * when to try again, in seconds (RFC 6585 §4).
+ */
+export class ThrottledError extends KoaJwtError {
+  readonly code = 'throttled';
+  /** Seconds until the limit lets this request through again. */
+  declare readonly retryAfter: number;
+  constructor(message = 'Too many attempts; try again later.', options?: { retryAfter?: number }) {
+    super(message, { retryAfter: Math.max(1, Math.ceil(options?.retryAfter ?? 1)) });
   }
 }

@@ -3,6 +3,7 @@ import type { IssueResult } from './config/types.js';
 import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from './errors.js';
 import { type AuthUser, isActive, isSuperuser } from './users/provider.js';
 import { type Authenticated, type Authority, callUsers } from './authority.js';
+import { clientOf, tokenIds } from './event-fields.js';
 
 /**
  * A superuser obtains a token for another user (drf-jwt's impersonation). The token carries
@@ -34,6 +35,10 @@ export async function impersonate(authority: Authority, caller: Authenticated, t
     actor: String(caller.user.id),
     ...(config.refresh.pair ? { tokenType: 'access' as const } : {}),
     ...(ctx ? { ctx } : {}),
+  });
+  authority.events.emit('impersonate', {
+    ...clientOf(ctx), userId: String(target.id), username: target.username, ...tokenIds(issued.payload),
+    actor: { userId: String(caller.user.id), username: caller.user.username },
   });
   return { token: issued.token, payload: issued.payload, user: target };
 }

@@ -9,7 +9,7 @@
  * ```
  */
 export { koaJwt, type KoaJwt } from './koa-jwt.js';
-export type { KoaJwtConfig, ResolvedConfig, CookieConfig, RotationConfig, PairConfig, IssueResult } from './config/types.js';
+export type { KoaJwtConfig, ResolvedConfig, CookieConfig, RotationConfig, PairConfig, IssueResult, ThrottleConfig, ThrottleLimit, HashingConfig } from './config/types.js';
 export type { Duration } from './config/duration.js';
 export { resolveConfig } from './config/resolve.js';
 export * from './errors.js';
@@ -24,6 +24,7 @@ export type { JwtState } from './middleware/authenticate.js';
 export type { RouterOptions } from './routes/router.js';
 export type { AuthUser, UserProvider } from './users/provider.js';
 export { memoryUsers, type MemoryUserInput } from './users/memory.js';
-export { hashPassword, verifyPassword } from './users/password.js';
-export type { Store, BlacklistStore, BlacklistEntry, RefreshTokenStore, RefreshTokenRecord, UserSecretStore, SigningKeyStore, StoredSigningKey, ConsumeResult } from './stores/store.js';
+export { hashPassword, verifyPassword, needsRehash } from './users/password.js';
+export type { AuthEventMap, AuthEventName, AuthEventListener, AuthEventBase, LoginFailedReason, ErrorSource } from './events.js';
+export type { Store, BlacklistStore, BlacklistEntry, RefreshTokenStore, RefreshTokenRecord, UserSecretStore, SigningKeyStore, StoredSigningKey, ConsumeResult, AttemptStore, AttemptCount } from './stores/store.js';
 export { memoryStore } from './stores/memory.js';

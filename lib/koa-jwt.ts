@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { type Authenticated, type Authority, createAuthority } from './authority.js';
+import { tokenIds, userFields } from './event-fields.js';
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import { ConfigError } from './errors.js';
@@ -13,6 +14,7 @@ import { createRouter, type RouterOptions } from './routes/router.js';
 import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
 import type { AuthUser } from './users/provider.js';
+import { type AuthEventListener, type AuthEventName, AuthEvents } from './events.js';
 
 /**
  * A koaJwt instance: itself the required-authentication middleware, with the rest of the
@@ -44,6 +46,15 @@ export interface KoaJwt extends Middleware<JwtState> {
   readonly config: ResolvedConfig;
   /** The token authority the HTTP layer translates to (for extensions and tests). */
   readonly authority: Authority;
+  /**
+   * Listens to an audit event: `login`, `login_failed`, `throttled`, `refresh`, `reuse_detected`,
+   * `logout`, `logout_all`, `impersonate`, `key_change`, and `error` for background failures
+   * (docs/login-protection.md lists their fields). Events never carry a token, a secret or a
+   * password. An `error` nobody listens to is written once with console.warn.
+   */
+  on<E extends AuthEventName>(event: E, listener: AuthEventListener<E>): KoaJwt;
+  once<E extends AuthEventName>(event: E, listener: AuthEventListener<E>): KoaJwt;
+  off<E extends AuthEventName>(event: E, listener: AuthEventListener<E>): KoaJwt;
   /** Releases timers, stores and connections this instance opened. */
   close(): Promise<void>;
   /**
@@ -69,22 +80,33 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const resolved = buildRuntime(resolveConfig(config));
   assertUsersToIssue(resolved);
   warnMemoryStoreInProduction(resolved);
-  const authority = createAuthority(resolved);
+  const events = new AuthEvents();
+  const authority = createAuthority(resolved, { events });
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });
 
   // Managed rotation: the first sync with the store starts now; signing waits for it.
-  const rotation = resolved.keys.rotation ? startRotation(resolved) : undefined;
+  const rotation = resolved.keys.rotation ? startRotation(resolved, {
+    onError: (error, detail) => events.emit('error', { source: detail ? 'stored_key' : 'rotation', error, ...(detail ? { kid: detail.kid } : {}) }),
+  }) : undefined;
+  const stopKeyEvents = resolved.keyring.onChange((change) => events.emit('key_change', { change: change.type, kid: change.kid }));
   const members = {
     optional: () => optional,
     router: (options?: RouterOptions) => createRouter(authority, options),
-    blacklist: async (tokenOrPayload: string | JwtPayload) => authority.revocation.revoke(typeof tokenOrPayload === 'string'
-      ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload)
-      : { payload: tokenOrPayload }),
+    blacklist: async (tokenOrPayload: string | JwtPayload) => {
+      const target = typeof tokenOrPayload === 'string' ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload) : { payload: tokenOrPayload };
+      const tokenId = await authority.revocation.revoke(target);
+      events.emit('logout', { ...userFields(target.payload), ...tokenIds(target.payload) });
+      return tokenId;
+    },
     rotateUserSecret: async (user: AuthUser | string | number) => {
       if (!authority.userSecrets) throw new ConfigError('userSecrets', 'rotateUserSecret needs userSecrets: true');
       await authority.userSecrets.rotate(user);
+      events.emit('logout_all', typeof user === 'object' ? { userId: String(user.id), username: user.username } : { userId: String(user) });
     },
+    on: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.on(event, listener); return auth as KoaJwt; },
+    once: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.once(event, listener); return auth as KoaJwt; },
+    off: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.off(event, listener); return auth as KoaJwt; },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),
     issue: (user: AuthUser, extraClaims?: Record<string, unknown>) => authority.issue(user, extraClaims),
     verify: (token: string) => authority.authenticate(token).then((authenticated) => authenticated.verified.payload),
@@ -95,6 +117,7 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     ready: () => rotation?.ready() ?? Promise.resolve(),
     close: async () => {
       rotation?.close();
+      stopKeyEvents();
       await authority.close();
     },
   };

@@ -13,6 +13,7 @@ import { resolveCsrfKey } from './csrf.js';
 import { secondsOf } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
 import { checkRotationTimings } from './rotation-timing.js';
+import { hashingSchema, throttleSchema } from './throttle.js';
 
 // The one description of KoaJwtConfig: its shape, its defaults, and how each value is
 // normalised (durations to seconds, key material to KeyObjects, cookies to their options).
@@ -194,6 +195,10 @@ const shape = z.strictObject({
    * `body`) to the app's own error middleware, as koa-jwt does.
    */
   errors: z.enum(['respond', 'throw']).default('respond'),
+  /** Login protection (docs/login-protection.md): limits counted in the store; on by default, `false` turns it off. */
+  throttle: throttleSchema,
+  /** The bound on password hashing (scrypt/PBKDF2 on libuv's thread pool) during logins. */
+  hashing: hashingSchema,
 });
 
 type Shape = z.output<typeof shape>;
@@ -258,6 +263,8 @@ function normalise(config: Shape) {
   const storeTimeout = config.store?.timeout ?? 2000;
   if (!(storeTimeout > 0)) throw new ConfigError('store.timeout', `expected a positive number of milliseconds, got ${storeTimeout}`);
 
+  const throttle = resolveThrottle(config, staticKeys, managed !== undefined);
+
   const refreshCookie = resolveCookie(refreshIn.cookie, { path: '/', at: 'refresh.cookie' });
   const csrfKey = resolveCsrfKey(refreshIn.csrf, refreshCookie, staticKeys);
   return {
@@ -298,7 +305,23 @@ function normalise(config: Shape) {
     blacklist: config.blacklist,
     jwks: config.jwks,
     errors: config.errors,
+    throttle,
+    hashing: config.hashing,
   };
+}
+
+/**
+ * `throttle` as koaJwt runs it. A service that issues no tokens has no login, refresh or
+ * impersonate route to protect. A store without attempt counters (`store.attempts`) stops
+ * start-up while a limit is on: counting in one instance's memory would not hold across
+ * instances, and silence would read as protection.
+ */
+function resolveThrottle(config: Shape, keys: readonly Key[], managed: boolean) {
+  const throttle = config.throttle;
+  if (throttle === false || !Object.values(throttle).some((l) => l !== false)) return false as const;
+  if (!config.users && !managed && !keys.some((k) => k.signingKey)) return false as const;
+  if (config.store && !config.store.attempts) throw new ConfigError('throttle', 'this store keeps no attempt counters (store.attempts): use memoryStore / mongooseStore, implement them, or set throttle: false');
+  return throttle;
 }
 
 type ManagedRotation = { every: number; algorithm: Algorithm; publishAhead: number; retireAfter: number; checkEvery: number; encryptionKey?: Buffer };

@@ -36,4 +36,5 @@ export interface ResolvedCookie {
 }
 
 export type { CookieConfig, IssueResult, PairConfig, RotationConfig } from './schema.js';
+export type { HashingConfig, ResolvedLimit, ThrottleConfig, ThrottleLimit } from './throttle.js';
 export type { KeyState };

@@ -29,8 +29,8 @@ const REREAD_AFTER_MS = 1000;
 const unavailable = (err: unknown): KoaJwtError => (err instanceof KoaJwtError ? err : new StoreUnavailableError('The signing keys could not be read from the store.', { cause: err }));
 
 export interface RotationOptions {
-  /** Called with a sync failure that was not anyone's request (a timer's). Default: ignored. */
-  onError?: (err: unknown) => void;
+  /** Called with a sync failure that was not anyone's request (a timer's), and with a stored key that cannot be read (`kid`). Default: ignored. */
+  onError?: (err: unknown, detail?: { kid: string }) => void;
 }
 
 /** A fresh key pair for `alg`. */
@@ -115,7 +115,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
         try {
           keyring.add({ kid, alg: record.alg, privateKey: privateJwkOf(record) }, { state, createdAt: record.createdAt, ...(notAfter ? { notAfter } : {}) });
         } catch (err) {
-          options.onError?.(err); // one unreadable record must not stop the rest
+          options.onError?.(err, { kid }); // one unreadable record must not stop the rest
           continue;
         }
         managed.add(kid);

@@ -22,6 +22,8 @@ export interface PairDeps {
   readonly verifier: Verifier;
   readonly userOf: (payload: JwtPayload) => Promise<AuthUser>;
   readonly onFamilyRevoked?: FamilyRevoked;
+  /** Told when a consumed refresh token came back and its family was revoked (the `reuse_detected` event). */
+  readonly onReuseDetected?: (payload: JwtPayload, family: string, ctx?: Context) => void;
 }
 
 /** simplejwt's access/refresh pair: issue both, refresh with rotation and reuse detection. */
@@ -58,7 +60,7 @@ function carried(payload: JwtPayload): Record<string, unknown> {
  * ```
  */
 export function createPairFlow(deps: PairDeps): PairFlow {
-  const { config, issuer, verifier, userOf, onFamilyRevoked } = deps;
+  const { config, issuer, verifier, userOf, onFamilyRevoked, onReuseDetected } = deps;
   if (!config.refresh.pair) throw new Error('koa-jwt-kit: createPairFlow needs refresh.pair');
   const pair = config.refresh.pair;
   const store = config.store.refreshTokens;
@@ -84,7 +86,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
   }
 
   /** Throws unless the presented refresh token was consumed by this very call. */
-  async function settle(outcome: ConsumeResult, old: JwtPayload, family: string): Promise<void> {
+  async function settle(outcome: ConsumeResult, old: JwtPayload, family: string, ctx?: Context): Promise<void> {
     switch (outcome) {
       case 'consumed': return;
       case 'reused':
@@ -92,6 +94,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
         // the whole family goes, and whoever holds its newest token must log in again.
         if (pair.reuseDetection) {
           await revokeFamily(family, old);
+          onReuseDetected?.(old, family, ctx);
           throw new TokenReusedError();
         }
         throw new TokenRevokedError('This refresh token was already used; refresh with the newest one.');
@@ -141,7 +144,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     // token keeps the expiry of the one it replaces, so rotation never extends a session.
     const next = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: pair.sliding ? end : old.exp });
     await record(next.payload, family);
-    await settle(await timed(() => store.consume(jti, new Date())), old, family);
+    await settle(await timed(() => store.consume(jti, new Date())), old, family, ctx);
     return { token: access.token, payload: access.payload, refresh: next.token, refreshPayload: next.payload, user };
   }
 

@@ -34,7 +34,7 @@ export interface RevocationCache {
  * const known = cache?.has([payload.jti]); // undefined: ask the store
  * ```
  */
-export function createRevocationCache(config: ResolvedConfig): RevocationCache | undefined {
+export function createRevocationCache(config: ResolvedConfig, options: { onError?: (err: unknown) => void } = {}): RevocationCache | undefined {
   const { store, storeTimeout, blacklist } = config;
   if (!blacklist.cache) return undefined;
   const listSince = store.blacklist.listSince?.bind(store.blacklist);
@@ -69,7 +69,7 @@ export function createRevocationCache(config: ResolvedConfig): RevocationCache |
         loadedAt = startedAt;
       })
       // A failed refresh keeps the old set until it is too old to be trusted; `has` then defers to the store.
-      .catch(() => undefined)
+      .catch((err: unknown) => options.onError?.(err))
       .finally(() => {
         inFlight = undefined;
       });

@@ -37,7 +37,7 @@ export const tokenHashId = (token: string): string => `sha256:${createHash('sha2
  * await revocation.revoke(await verifier.verifySignatureAndClaims(token));
  * ```
  */
-export function createRevocation(config: ResolvedConfig): Revocation {
+export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void } = {}): Revocation {
   const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
   const failOpen = blacklist.onStoreError === 'allow';
   const byHash = tokenConfig.tokenId !== 'require';
@@ -53,7 +53,7 @@ export function createRevocation(config: ResolvedConfig): Revocation {
   }
 
   // blacklist.cache: a Set lookup instead of a store round trip (revocation-cache.ts: how stale it may be).
-  const cache = createRevocationCache(config);
+  const cache = createRevocationCache(config, options.onCacheError ? { onError: options.onCacheError } : {});
 
   const check: PostCheck = ({ token, payload }) => {
     const ids = idsOf(token, payload);

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
+import { clientOf, tokenIds, userFields } from '../event-fields.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { optionalString, readBody } from './body.js';
 import { createExtractor } from '../middleware/extract.js';
@@ -8,7 +9,8 @@ import { refuseCrossSite } from './cross-site.js';
 import { clearRefreshCookies, refreshCookiePath } from './refresh-cookie.js';
 
 /**
- * `POST /token/blacklist` (logout): revokes the token in the body, or else the caller's own
+ * `POST /token/blacklist` (logout): revokes the token in the body (`token`, or `refresh` as
+ * simplejwt's TokenBlacklistView takes it), or else the caller's own
  * token, with its whole refresh family → 201 `{ token_id }`. Holding a token is the right to
  * revoke it (as in RFC 7009), so a body token needs no other credentials. Revocation is not
  * checked first: repeating the call is 201 again. The cookie the revoked token came from is cleared,
@@ -20,7 +22,7 @@ export function blacklistRoute(authority: Authority, paths: { blacklist: string;
   const extract = createExtractor(config);
   return async function blacklist(ctx: Context): Promise<void> {
     const body = await readBody(ctx);
-    const given = optionalString(body, 'token');
+    const given = optionalString(body, 'token') ?? optionalString(body, 'refresh');
     const own = given === undefined ? extract(ctx) : undefined;
     const token = given ?? own?.token;
     if (token === undefined) throw new CredentialsRequiredError('Give the token to revoke, or authenticate with it.');
@@ -28,6 +30,7 @@ export function blacklistRoute(authority: Authority, paths: { blacklist: string;
     if (own && own.source !== 'header') refuseCrossSite(ctx, config);
     const verified = await authority.verifier.verifySignatureAndClaims(token);
     const tokenId = await authority.revocation.revoke(verified);
+    authority.events.emit('logout', { ...clientOf(ctx), ...userFields(verified.payload), ...tokenIds(verified.payload) });
     if (own?.source === 'cookie') clearTokenCookie(ctx, config.cookie);
     if (own?.source === 'impersonation-cookie') clearTokenCookie(ctx, config.impersonation.cookie);
     if (own && config.refresh.cookie) clearRefreshCookies(ctx, config, refreshCookiePath(ctx, config, paths.blacklist, paths.refresh));

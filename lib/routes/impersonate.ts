@@ -7,6 +7,7 @@ import { callerAuthenticator } from './caller.js';
 import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
 import { tokenBody } from './respond.js';
+import { admitRequest } from './throttle.js';
 
 /** The target's id: a non-empty string or an integer (ids are often numbers in JSON). */
 function targetId(body: Record<string, unknown>): string {
@@ -26,6 +27,7 @@ export function impersonateRoute(authority: Authority) {
   const authenticateCaller = callerAuthenticator(authority);
   return async function impersonateHandler(ctx: Context): Promise<void> {
     if (config.impersonation.cookie) refuseCrossSite(ctx, config);
+    await admitRequest(authority, 'impersonate', ctx);
     // Authenticate first: an anonymous caller learns nothing, not even that the body is wrong.
     const caller = await authenticateCaller(ctx);
     const body = await readBody(ctx);

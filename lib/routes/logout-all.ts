@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
+import { clientOf } from '../event-fields.js';
 import { callerAuthenticator } from './caller.js';
 import { clearTokenCookie } from './cookies.js';
 
@@ -14,6 +15,7 @@ export function logoutAllRoute(authority: Authority) {
   return async function logoutAll(ctx: Context): Promise<void> {
     const { user } = await authenticateCaller(ctx);
     await authority.userSecrets!.rotate(user);
+    authority.events.emit('logout_all', { ...clientOf(ctx), userId: String(user.id), username: user.username });
     clearTokenCookie(ctx, config.cookie);
     clearTokenCookie(ctx, config.impersonation.cookie);
     ctx.status = 204;

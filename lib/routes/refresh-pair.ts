@@ -7,6 +7,7 @@ import { refuseCrossSite } from './cross-site.js';
 import { checkCsrf } from './csrf.js';
 import { clearRefreshCookies, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
 import { tokenBody } from './respond.js';
+import { admitRequest } from './throttle.js';
 
 /**
  * `POST /token/refresh` in pair mode: `{ refresh }` from the body, or the refresh cookie (then
@@ -20,6 +21,7 @@ export function pairRefreshRoute(authority: Authority, routePath: string) {
   return async function refreshPair(ctx: Context): Promise<void> {
     // Cross-site first, whatever the body: a refused site learns nothing from how its body was read.
     if (setsCookies) refuseCrossSite(ctx, config);
+    await admitRequest(authority, 'refresh', ctx);
     const body = await readBody(ctx);
     // The body wins: a token the client sends itself is not an ambient credential, CSRF cannot forge it.
     let token = optionalString(body, 'refresh');

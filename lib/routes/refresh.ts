@@ -5,6 +5,7 @@ import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
 import { pairRefreshRoute } from './refresh-pair.js';
 import { tokenBody } from './respond.js';
+import { admitRequest } from './throttle.js';
 
 /** `POST /token/refresh` `{ token }` → 201 `{ token }`: same family, new jti and exp. */
 export function refreshRoute(authority: Authority, path = '/token/refresh') {
@@ -12,6 +13,7 @@ export function refreshRoute(authority: Authority, path = '/token/refresh') {
   if (config.refresh.pair) return pairRefreshRoute(authority, path);
   return async function refresh(ctx: Context): Promise<void> {
     if (config.cookie) refuseCrossSite(ctx, config);
+    await admitRequest(authority, 'refresh', ctx);
     const body = await readBody(ctx);
     const { token } = requireStrings(body, ['token']);
     const result = await authority.refresh(token, ctx);

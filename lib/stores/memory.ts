@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClock } from '../clock.js';
 import { ExpiryQueue } from './expiry-queue.js';
+import { memoryAttempts } from './memory-attempts.js';
 import type { BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
 /** How often expired entries are looked for: as MongoDB's TTL monitor, about once a minute. */
@@ -179,6 +180,7 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
       },
     },
     counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size }),
+    attempts: memoryAttempts(),
   };
   memoryStores.add(store);
   return store;

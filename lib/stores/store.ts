@@ -87,6 +87,27 @@ export interface SigningKeyStore {
   remove(kid: string): Promise<void>;
 }
 
+/** How many attempts a key has counted in its current window, and when that window ends. */
+export interface AttemptCount {
+  count: number;
+  resetAt: Date;
+}
+
+/**
+ * Counters of attempts for `throttle` (failed logins per username and per client address,
+ * refresh and impersonate requests per address), kept in the store so that every instance of
+ * a service shares them. Fixed windows: the first hit of a key opens a window of `windowMs`;
+ * hits inside it add up; the first hit after it opens a new one at 1.
+ */
+export interface AttemptStore {
+  /** Counts one attempt under `key` and resolves the count of its window, this attempt included. Atomic: n concurrent hits count n. */
+  hit(key: string, windowMs: number, now: Date): Promise<AttemptCount>;
+  /** Takes one attempt back (never below 0): an attempt that turned out to be a successful login. */
+  undo(key: string, now: Date): Promise<void>;
+  /** Forgets every attempt of `key` (a successful login resets its username's count). */
+  reset(key: string): Promise<void>;
+}
+
 export interface Store {
   /** How long a check or a write may take before it answers 503 (ms). Default 2000. */
   readonly timeout?: number;
@@ -94,5 +115,10 @@ export interface Store {
   readonly refreshTokens: RefreshTokenStore;
   readonly userSecrets: UserSecretStore;
   readonly signingKeys: SigningKeyStore;
+  /**
+   * Attempt counters for `throttle` (on by default: koaJwt refuses to start with a store that
+   * lacks them unless `throttle: false`). Optional in the type so that an older store still compiles.
+   */
+  readonly attempts?: AttemptStore;
   close?(): Promise<void>;
 }

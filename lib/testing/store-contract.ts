@@ -152,6 +152,56 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('attempt counters (throttle)', () => {
+      const MINUTE = 60_000;
+      const counters = () => {
+        assert.ok(store.attempts, 'this store keeps no attempt counters (store.attempts): koaJwt refuses it unless throttle: false');
+        return store.attempts;
+      };
+
+      it('counts hits of one key inside its window, and keys apart', async () => {
+        const key = id('login:username');
+        const now = new Date();
+        assert.equal((await counters().hit(key, MINUTE, now)).count, 1);
+        assert.equal((await counters().hit(key, MINUTE, now)).count, 2);
+        const third = await counters().hit(key, MINUTE, new Date(now.getTime() + 1000));
+        assert.equal(third.count, 3);
+        assert.equal(third.resetAt.getTime(), now.getTime() + MINUTE, 'the window ends a window after its first hit, not after the last');
+        assert.equal((await counters().hit(id('login:username'), MINUTE, now)).count, 1);
+      });
+
+      it('counts every one of concurrent hits (atomic)', async () => {
+        const key = id('login:address');
+        const now = new Date();
+        const counts = await Promise.all(Array.from({ length: 10 }, () => counters().hit(key, MINUTE, now)));
+        assert.deepEqual(counts.map((c) => c.count).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      });
+
+      it('starts a new window at 1 once the window has ended', async () => {
+        const key = id('login:username');
+        const now = new Date();
+        await counters().hit(key, MINUTE, now);
+        await counters().hit(key, MINUTE, now);
+        const later = new Date(now.getTime() + MINUTE + 1);
+        const next = await counters().hit(key, MINUTE, later);
+        assert.equal(next.count, 1);
+        assert.equal(next.resetAt.getTime(), later.getTime() + MINUTE);
+      });
+
+      it('reset forgets a key; undo takes one hit back, never below zero', async () => {
+        const key = id('login:username');
+        const now = new Date();
+        await counters().hit(key, MINUTE, now);
+        await counters().hit(key, MINUTE, now);
+        await counters().reset(key);
+        assert.equal((await counters().hit(key, MINUTE, now)).count, 1);
+        await counters().undo(key, now);
+        await counters().undo(key, now);
+        assert.equal((await counters().hit(key, MINUTE, now)).count, 1);
+        await counters().undo(id('never-hit'), now);
+      });
+    });
+
     describe('signing keys', () => {
       it('inserts a key once: a duplicate kid resolves false and changes nothing', async () => {
         const kid = id('kid');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hashPassword } from '../users/password.js';
 import type { AuthUser, UserProvider } from '../users/provider.js';
 import { mocha } from './mocha.js';
 
@@ -102,6 +103,23 @@ export function userProviderContract(name: string, makeProvider: (users: readonl
       it('answers the user for its username and no user for an unknown one', async () => {
         assertUser(await users.findByUsername(ada.username), ada);
         assert.equal(await users.findByUsername('nobody-by-this-name'), undefined);
+      });
+    });
+
+    describe('updatePasswordHash (optional: koaJwt upgrades outdated hashes through it)', () => {
+      it('stores a hashPassword() result: the user then logs in with its password, and no longer with the old one', async function () {
+        if (!users.updatePasswordHash) this.skip(); // optional: a provider without it keeps its hashes as they are
+        this.timeout(30_000);
+        const user = await users.findByUsername(ada.username);
+        assert.ok(user, 'the contract user ada exists');
+        try {
+          await users.updatePasswordHash!(user, await hashPassword('a-new-password-for-ada'));
+          assertUser(await users.authenticate(ada.username, 'a-new-password-for-ada'), ada);
+          assert.equal(await users.authenticate(ada.username, ada.password), undefined);
+        } finally {
+          await users.updatePasswordHash!(user, await hashPassword(ada.password));
+        }
+        assertUser(await users.authenticate(ada.username, ada.password), ada);
       });
     });
   });

@@ -14,6 +14,8 @@ function hashSync(password: string): string {
 /**
  * A UserProvider over a fixed list: for the demo, tests, and small internal services.
  * Plain passwords are hashed with scrypt when it is built; users it returns carry no password.
+ * A `passwordHash` may be one brought from Django (`pbkdf2_sha256$…`): it is replaced by a
+ * scrypt hash at the user's first login (in memory only).
  *
  * @example
  * ```ts
@@ -51,6 +53,10 @@ export function memoryUsers(list: readonly MemoryUserInput[]): UserProvider {
     async findByUsername(username) {
       const id = byName.get(username);
       return id === undefined ? undefined : byId.get(id)?.user;
+    },
+    async updatePasswordHash(user, hash) {
+      const entry = byId.get(String(user.id));
+      if (entry) entry.hash = hash;
     },
   };
 }

@@ -6,7 +6,7 @@ import type { AuthUser, UserProvider } from './provider.js';
 export interface MongooseUsersOptions {
   /** Default `username`. */
   usernameField?: string;
-  /** Holds a hashPassword() result (scrypt). Default `password`. */
+  /** Holds a hashPassword() result (scrypt), or a Django PBKDF2 hash. Default `password`. */
   passwordField?: string;
   /** Default `_id`. */
   idField?: string;
@@ -14,6 +14,11 @@ export interface MongooseUsersOptions {
   isActiveField?: string;
   /** Default `isSuperuser`. */
   isSuperuserField?: string;
+  /**
+   * Replace an outdated hash (Django PBKDF2, a cheaper scrypt) with a fresh scrypt hash at the
+   * user's next login (default true). Turn it off while Django still reads the same field.
+   */
+  rehash?: boolean;
 }
 
 const isCastError = (err: unknown): boolean => (err as { name?: unknown })?.name === 'CastError';
@@ -79,5 +84,11 @@ export function mongooseUsers(UserModel: Model<any>, options: MongooseUsersOptio
       const doc = await findOne(usernameField, username, false);
       return doc ? toUser(doc) : undefined;
     },
+    ...(options.rehash === false ? {} : {
+      async updatePasswordHash(user: AuthUser, hash: string) {
+        if (typeof hash !== 'string') throw new TypeError('mongooseUsers: a password hash must be a string');
+        await UserModel.updateOne(where(idField, String(user.id)), { $set: { [passwordField]: hash } }).exec();
+      },
+    }),
   };
 }

@@ -28,6 +28,12 @@ export interface UserProvider<U extends AuthUser = AuthUser> {
   authenticate(username: string, password: string, ctx?: Context): Promise<U | undefined>;
   findById(id: string): Promise<U | undefined>;
   findByUsername(username: string): Promise<U | undefined>;
+  /**
+   * Optional: stores `hash` (a hashPassword result) as the user's password hash. koaJwt calls
+   * it after a successful login whose stored hash is outdated (a Django PBKDF2 hash, a cheaper
+   * scrypt), so that users move to the current hash as they log in.
+   */
+  updatePasswordHash?(user: U, hash: string): Promise<void>;
 }
 
 export function isActive(user: AuthUser): boolean {

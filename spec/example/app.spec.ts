@@ -71,6 +71,19 @@ describe('demo app (buildApp)', function () {
     await request.post('/auth/token/verify').type('form').send({ token: res.body.token }).expect(200);
   });
 
+  it('logs the audit events, without the password or the token', async function () {
+    const lines: string[] = [];
+    const logged = buildApp({ keysDir: dir, log: (line) => lines.push(line) });
+    const agent = supertest(logged.app.callback());
+    await agent.post('/auth/token').send({ username: 'alice', password: 'wrong-password' }).expect(401);
+    const { body } = await agent.post('/auth/token').send({ username: 'alice', password: 'alice-password' }).expect(201);
+    await logged.auth.close();
+    expect(lines).to.have.length(2);
+    expect(lines[0]).to.match(/ auth login_failed \{.*"username":"alice".*"reason":"wrong_password"/);
+    expect(lines[1]).to.match(/ auth login \{.*"userId":"2"/);
+    for (const line of lines) for (const secret of ['wrong-password', 'alice-password', body.token]) expect(line).to.not.include(secret);
+  });
+
   it('GET / is public and lists the routes', async function () {
     const res = await request.get('/').expect(200);
     expect(res.body.routes).to.include('GET /me');

@@ -51,6 +51,7 @@ export function failingStore(options: { timeout?: number; inner?: Store } = {}):
     refreshTokens: wrap(inner.refreshTokens),
     userSecrets: wrap(inner.userSecrets),
     signingKeys: wrap(inner.signingKeys),
+    ...(inner.attempts ? { attempts: wrap(inner.attempts) } : {}),
   };
   return {
     store,

@@ -41,6 +41,7 @@ function partitionable(inner: Store) {
     refreshTokens: wrap('refreshTokens', inner.refreshTokens),
     userSecrets: wrap('userSecrets', inner.userSecrets),
     signingKeys: wrap('signingKeys', inner.signingKeys),
+    ...(inner.attempts ? { attempts: wrap('attempts', inner.attempts) } : {}),
   };
   return {
     store,

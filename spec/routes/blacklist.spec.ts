@@ -66,6 +66,20 @@ describe('POST /token/blacklist', () => {
     await request.get('/me').set('Authorization', bearer(token)).expect(200);
   });
 
+  it('takes { refresh }, the field simplejwt\'s logout sends: the refresh token and its whole family are revoked', async () => {
+    const { request } = buildApp({ refresh: { pair: true } });
+    const { body } = await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' }).expect(201);
+    const res = await request.post('/auth/token/blacklist').send({ refresh: body.refresh }).expect(201);
+    expect(res.body.token_id).to.equal(decode(body.refresh).payload.jti);
+    expect((await request.post('/auth/token/refresh').send({ refresh: body.refresh }).expect(401)).body.error).to.equal('token_revoked');
+    expect((await request.get('/me').set('Authorization', bearer(body.token)).expect(401)).body.error).to.equal('token_revoked');
+  });
+
+  it('answers 400 for a refresh field that is not a string', async () => {
+    const { request } = buildApp();
+    expect((await request.post('/auth/token/blacklist').send({ refresh: 5 }).expect(400)).body.error).to.equal('invalid_request');
+  });
+
   it('answers 400 for a token field that is not a string', async () => {
     const { request } = buildApp();
     const res = await request.post('/auth/token/blacklist').send({ token: { $ne: null } }).expect(400);

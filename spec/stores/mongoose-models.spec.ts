@@ -42,6 +42,12 @@ describe('mongoose models (no server)', () => {
     it('SigningKey: unique kid', () => {
       expect(indexOn(models.SigningKey, 'kid')).to.include({ unique: true });
     });
+
+    it('AttemptCounter: unique key, TTL on expiresAt (a counter goes when its window ends)', () => {
+      expect(indexOn(models.AttemptCounter, 'key')).to.include({ unique: true });
+      expect(indexOn(models.AttemptCounter, 'expiresAt')).to.include({ expireAfterSeconds: 0 });
+      expect(models.AttemptCounter.collection.collectionName).to.equal('koajwt_attempt_counters');
+    });
   });
 
   describe('schemas', () => {
@@ -50,6 +56,7 @@ describe('mongoose models (no server)', () => {
       expect(types(models.BlacklistedToken)).to.include({ tokenId: 'String', token: 'String', user: 'String', expiresAt: 'Date', blacklistedAt: 'Date' });
       expect(types(models.UserSecret)).to.include({ user: 'String', secret: 'String', rotatedAt: 'Date' });
       expect(types(models.RefreshToken)).to.include({ jti: 'String', family: 'String', user: 'String', expiresAt: 'Date', consumedAt: 'Date' });
+      expect(types(models.AttemptCounter)).to.include({ key: 'String', count: 'Number', expiresAt: 'Date' });
       expect(types(models.SigningKey)).to.include({ kid: 'String', alg: 'String', state: 'String', privateJwk: 'Mixed', createdAt: 'Date', activatesAt: 'Date', retiredAt: 'Date', notAfter: 'Date' });
     });
 
@@ -131,6 +138,41 @@ describe('mongoose models (no server)', () => {
         () => s.userSecrets.get(ATTACK),
         () => s.blacklist.isBlacklisted([ATTACK]),
       ]) {
+        let error: unknown;
+        await call().catch((err: unknown) => { error = err; });
+        expect(error).to.be.instanceOf(TypeError);
+      }
+      expect(captured).to.have.length(0);
+    });
+
+    it('an attempt is one atomic upsert: an update pipeline that counts inside the window and restarts past it', async () => {
+      const now = new Date('2030-01-01T00:00:00Z');
+      const resetAt = new Date('2030-01-01T00:15:00Z');
+      answer = { count: 3, expiresAt: resetAt };
+      expect(await store().attempts!.hit('login:username:abc', 15 * 60_000, now)).to.deep.equal({ count: 3, resetAt });
+      expect(captured).to.have.length(1);
+      expect(captured[0]!.op).to.equal('findOneAndUpdate');
+      expect(captured[0]!.filter).to.deep.equal({ key: 'login:username:abc' });
+      const open = { $gt: ['$expiresAt', now] };
+      expect(captured[0]!.update).to.deep.equal([{ $set: {
+        count: { $cond: [open, { $add: ['$count', 1] }, 1] },
+        expiresAt: { $cond: [open, '$expiresAt', new Date('2030-01-01T00:15:00Z')] },
+      } }]);
+    });
+
+    it('undo decrements only an open window above zero; reset deletes the key', async () => {
+      const now = new Date('2030-01-01T00:00:00Z');
+      await store().attempts!.undo('k', now);
+      expect(captured[0]!.op).to.equal('updateOne');
+      expect(captured[0]!.filter).to.deep.equal({ key: 'k', expiresAt: { $gt: now }, count: { $gt: 0 } });
+      expect(captured[0]!.update).to.deep.equal({ $inc: { count: -1 } });
+      await store().attempts!.reset('k');
+      expect(captured[1]!.op).to.equal('deleteOne');
+      expect(captured[1]!.filter).to.deep.equal({ key: 'k' });
+    });
+
+    it('refuses an attacker object as an attempt key before any query is sent', async () => {
+      for (const call of [() => store().attempts!.hit(ATTACK, 1000, new Date()), () => store().attempts!.reset(ATTACK), () => store().attempts!.undo(ATTACK, new Date())]) {
         let error: unknown;
         await call().catch((err: unknown) => { error = err; });
         expect(error).to.be.instanceOf(TypeError);

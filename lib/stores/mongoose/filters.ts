@@ -32,3 +32,23 @@ export const revokedFamily = (family: unknown) => ({ ...byFamily(family), revoke
 export const byUser = (user: unknown) => sanitize({ user: str(user, 'user') });
 
 export const byKid = (kid: unknown) => sanitize({ kid: str(kid, 'kid') });
+
+export const byKey = (key: unknown) => sanitize({ key: str(key, 'key') });
+
+/** A counter whose window is still open at `now` and has something to take back. */
+export const undoableKey = (key: unknown, now: Date) => ({ ...byKey(key), expiresAt: { $gt: new Date(now) }, count: { $gt: 0 } });
+
+/**
+ * One attempt, as a single atomic update pipeline: inside the window the count goes up by one;
+ * past it (or for a new key: a missing expiresAt sorts before any date) the window restarts at 1.
+ * Both $cond read the document as it was before this update.
+ */
+export function hitPipeline(now: Date, windowMs: number): Record<string, unknown>[] {
+  const at = new Date(now);
+  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError('mongooseStore: windowMs must be a positive number');
+  const open = { $gt: ['$expiresAt', at] };
+  return [{ $set: {
+    count: { $cond: [open, { $add: ['$count', 1] }, 1] },
+    expiresAt: { $cond: [open, '$expiresAt', new Date(at.getTime() + windowMs)] },
+  } }];
+}

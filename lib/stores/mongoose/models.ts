@@ -23,6 +23,13 @@ export interface RefreshTokenDoc {
   revokedAt: Date | null;
 }
 
+/** One attempt counter of `throttle`: a hashed key, its count, and when its window ends. */
+export interface AttemptCounterDoc {
+  key: string;
+  count: number;
+  expiresAt: Date;
+}
+
 /** A managed signing key is stored as the Store contract defines it. */
 export type SigningKeyDoc = StoredSigningKey;
 
@@ -65,11 +72,19 @@ export const signingKeySchema = new Schema<SigningKeyDoc>({
   notAfter: { type: Date },
 }, { ...options, collection: 'koajwt_signing_keys' });
 
+export const attemptCounterSchema = new Schema<AttemptCounterDoc>({
+  key: { type: String, required: true, unique: true },
+  count: { type: Number, required: true, min: 0 },
+  // TTL index: a counter goes once its window has ended (a later hit would start at 1 anyway).
+  expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+}, { ...options, collection: 'koajwt_attempt_counters' });
+
 export interface StoreModels {
   BlacklistedToken: Model<BlacklistedTokenDoc>;
   UserSecret: Model<UserSecretDoc>;
   RefreshToken: Model<RefreshTokenDoc>;
   SigningKey: Model<SigningKeyDoc>;
+  AttemptCounter: Model<AttemptCounterDoc>;
 }
 
 /** Model names on the connection, prefixed like the collections. */
@@ -78,6 +93,7 @@ export const MODEL_NAMES = {
   UserSecret: 'KoaJwtUserSecret',
   RefreshToken: 'KoaJwtRefreshToken',
   SigningKey: 'KoaJwtSigningKey',
+  AttemptCounter: 'KoaJwtAttemptCounter',
 } as const;
 
 /**
@@ -96,5 +112,6 @@ export function storeModels(connection: Connection): StoreModels {
     UserSecret: get(MODEL_NAMES.UserSecret, userSecretSchema),
     RefreshToken: get(MODEL_NAMES.RefreshToken, refreshTokenSchema),
     SigningKey: get(MODEL_NAMES.SigningKey, signingKeySchema),
+    AttemptCounter: get(MODEL_NAMES.AttemptCounter, attemptCounterSchema),
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { ConsumeResult, Store, StoredSigningKey } from '../store.js';
-import { byFamily, byJti, byKid, byTokenId, byTokenIds, byUser, consumableJti, expiredBefore, expiringAfter, revokedFamily, str } from './filters.js';
+import { byFamily, byJti, byKey, byKid, hitPipeline, undoableKey, byTokenId, byTokenIds, byUser, consumableJti, expiredBefore, expiringAfter, revokedFamily, str } from './filters.js';
 import { type SigningKeyDoc, storeModels } from './models.js';
 
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -42,7 +42,7 @@ function toStoredKey(doc: SigningKeyDoc): StoredSigningKey {
  * ```
  */
 export function mongooseStore(connection: Connection, options: { timeout?: number } = {}): Store {
-  const { BlacklistedToken, UserSecret, RefreshToken, SigningKey } = storeModels(connection);
+  const { BlacklistedToken, UserSecret, RefreshToken, SigningKey, AttemptCounter } = storeModels(connection);
 
   return {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
@@ -132,6 +132,19 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
       },
       async remove(kid) {
         await SigningKey.deleteOne(byKid(kid)).exec();
+      },
+    },
+    attempts: {
+      async hit(key, windowMs, now) {
+        // One atomic upsert: n concurrent hits count n (a first-hit race on the unique key is retried once).
+        const doc = await upsert(() => AttemptCounter.findOneAndUpdate(byKey(key), hitPipeline(now, windowMs), { upsert: true, new: true, projection: { count: 1, expiresAt: 1 } }).lean().exec());
+        return { count: doc!.count, resetAt: doc!.expiresAt };
+      },
+      async undo(key, now) {
+        await AttemptCounter.updateOne(undoableKey(key, now), { $inc: { count: -1 } }).exec();
+      },
+      async reset(key) {
+        await AttemptCounter.deleteOne(byKey(key)).exec();
       },
     },
   };

@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import os from 'node:os';
+import Koa from 'koa';
+import sinon from 'sinon';
+import supertest from 'supertest';
+import type { KoaJwtConfig } from '../../lib/config/types.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import type { UserProvider } from '../../lib/users/provider.js';
+import { testConfig, testUsers } from '../helpers/app.js';
+import { configErrorOf } from '../helpers/config.js';
+
+const alice = { username: 'alice', password: 'alice-password' };
+const wrong = { username: 'alice', password: 'wrong' };
+
+/** The users provider with a spy on authenticate: the only place a password is hashed. */
+function spiedUsers(): { users: UserProvider; authenticate: sinon.SinonSpy } {
+  const inner = testUsers();
+  const authenticate = sinon.spy((username: string, password: string) => inner.authenticate(username, password));
+  return { users: { ...inner, authenticate }, authenticate };
+}
+
+/** An app behind a proxy (app.proxy: X-Forwarded-For is the client address) with the token routes under /auth. */
+function proxiedApp(overrides: KoaJwtConfig = {}) {
+  const spied = spiedUsers();
+  const auth = koaJwt(testConfig({ users: spied.users, ...overrides }));
+  const app = new Koa({ proxy: true });
+  app.use(auth.router({ prefix: '/auth' }).routes());
+  app.silent = true;
+  const request = supertest(app.callback());
+  const from = (ip: string) => ({ login: (body: object) => request.post('/auth/token').set('X-Forwarded-For', ip).send(body) });
+  return { auth, request, from, ...spied };
+}
+
+describe('throttle: failed logins (on by default)', () => {
+  let clock: sinon.SinonFakeTimers | undefined;
+  afterEach(() => clock?.restore());
+
+  it('answers 429 throttled with Retry-After and the contract JSON after 5 failures of one username, before any password is hashed', async () => {
+    const { from, authenticate } = proxiedApp();
+    for (let i = 0; i < 5; i++) await from('203.0.113.1').login(wrong).expect(401);
+    expect(authenticate.callCount).to.equal(5);
+    const res = await from('203.0.113.1').login(alice).expect(429);
+    expect(res.body).to.have.keys('error', 'error_description');
+    expect(res.body.error).to.equal('throttled');
+    expect(Number(res.headers['retry-after'])).to.be.within(890, 900);
+    expect(res.headers['cache-control']).to.equal('no-store');
+    expect(authenticate.callCount, 'the 6th attempt never reached the password check').to.equal(5);
+  });
+
+  it('counts the username whatever the address (a guesser rotating addresses), and case-folds it', async () => {
+    const { from } = proxiedApp();
+    for (let i = 0; i < 5; i++) await from(`198.51.100.${i}`).login({ ...wrong, username: i % 2 ? 'ALICE' : 'alice' }).expect(401);
+    await from('198.51.100.99').login(alice).expect(429);
+  });
+
+  it('lets the username in again once its window has passed', async () => {
+    clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+    const { from } = proxiedApp();
+    for (let i = 0; i < 5; i++) await from('203.0.113.1').login(wrong).expect(401);
+    await from('203.0.113.1').login(alice).expect(429);
+    clock.tick(15 * 60 * 1000 + 1);
+    await from('203.0.113.1').login(alice).expect(201);
+  });
+
+  it('resets the username\'s count on a successful login', async () => {
+    const { from } = proxiedApp();
+    for (let i = 0; i < 4; i++) await from('203.0.113.1').login(wrong).expect(401);
+    await from('203.0.113.1').login(alice).expect(201);
+    for (let i = 0; i < 5; i++) await from('203.0.113.1').login(wrong).expect(401);
+    await from('203.0.113.1').login(alice).expect(429);
+  });
+
+  it('limits failures per client address across usernames (ctx.ip, so app.proxy is honoured)', async () => {
+    const { from, authenticate } = proxiedApp({ throttle: { address: { limit: 3, window: '1m' } } });
+    for (let i = 0; i < 3; i++) await from('192.0.2.7').login({ username: `user${i}`, password: 'x' }).expect(401);
+    const res = await from('192.0.2.7').login(alice).expect(429);
+    expect(Number(res.headers['retry-after'])).to.be.within(50, 60);
+    expect(authenticate.callCount).to.equal(3);
+    await from('192.0.2.8').login(alice).expect(201);
+  });
+
+  it('takes a successful login back from its address\'s budget', async () => {
+    const { from } = proxiedApp({ throttle: { address: { limit: 2, window: '1m' } } });
+    for (let i = 0; i < 4; i++) await from('192.0.2.9').login(alice).expect(201);
+    await from('192.0.2.9').login({ username: 'x', password: 'y' }).expect(401);
+  });
+
+  it('throttle: false turns it off', async () => {
+    const { from } = proxiedApp({ throttle: false });
+    for (let i = 0; i < 8; i++) await from('203.0.113.1').login(wrong).expect(401);
+    await from('203.0.113.1').login(alice).expect(201);
+  });
+
+  it('counts in the store, so that two instances sharing it share the counts', async () => {
+    const store = memoryStore();
+    const one = proxiedApp({ store });
+    const two = proxiedApp({ store });
+    for (let i = 0; i < 3; i++) await one.from('203.0.113.1').login(wrong).expect(401);
+    for (let i = 0; i < 2; i++) await two.from('203.0.113.2').login(wrong).expect(401);
+    await one.from('203.0.113.3').login(alice).expect(429);
+  });
+
+  it('answers 503, not a login let through uncounted, when the store cannot count', async () => {
+    const store = memoryStore();
+    const { from, authenticate } = proxiedApp({ store: { ...store, attempts: { ...store.attempts!, hit: () => Promise.reject(new Error('down')) } } });
+    const res = await from('203.0.113.1').login(alice).expect(503);
+    expect(res.body.error).to.equal('temporarily_unavailable');
+    expect(authenticate.callCount).to.equal(0);
+  });
+
+  it('refuses to start with a store that keeps no attempt counters, unless throttle: false', () => {
+    const { attempts: _none, ...store } = memoryStore();
+    expect(configErrorOf(testConfig({ store })).path).to.equal('throttle');
+    expect(() => koaJwt(testConfig({ store, throttle: false }))).to.not.throw();
+  });
+
+  it('checks its options at start-up', () => {
+    expect(configErrorOf(testConfig({ throttle: { username: { limit: 0 } } })).path).to.equal('throttle.username.limit');
+    expect(configErrorOf(testConfig({ throttle: { address: { window: 0 } } })).path).to.equal('throttle.address.window');
+    expect(configErrorOf(testConfig({ throttle: { logins: 5 } as never })).path).to.equal('throttle.logins');
+    expect(configErrorOf(testConfig({ hashing: { concurrency: 0 } })).path).to.equal('hashing.concurrency');
+    expect(configErrorOf(testConfig({ hashing: { maxWait: 0 } })).path).to.equal('hashing.maxWait');
+  });
+
+  it('bounds hashing by the thread pool by default (UV_THREADPOOL_SIZE, else 4), never every core, with a queue of twice that', () => {
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    const cores = sinon.stub(os, 'availableParallelism').returns(8);
+    try {
+      delete process.env.UV_THREADPOOL_SIZE;
+      expect(koaJwt(testConfig()).config.hashing).to.deep.equal({ concurrency: 4, queue: 8, maxWait: 1 });
+      process.env.UV_THREADPOOL_SIZE = '16';
+      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 7, queue: 14 });
+      cores.returns(2);
+      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 1, queue: 2 });
+      cores.returns(1);
+      expect(koaJwt(testConfig()).config.hashing.concurrency).to.equal(1);
+    } finally {
+      cores.restore();
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+    }
+  });
+});
+
+describe('throttle: refresh and impersonate per client address', () => {
+  it('answers 429 to refresh requests past throttle.refresh from one address, and not from another', async () => {
+    const { request, auth } = proxiedApp({ throttle: { refresh: { limit: 2, window: '1m' } } });
+    const { token } = await auth.issue({ id: '1', username: 'alice' });
+    const refresh = (ip: string) => request.post('/auth/token/refresh').set('X-Forwarded-For', ip).send({ token });
+    await refresh('203.0.113.5').expect(201);
+    await refresh('203.0.113.5').expect(201);
+    const res = await refresh('203.0.113.5').expect(429);
+    expect(res.body.error).to.equal('throttled');
+    expect(res.headers['retry-after']).to.match(/^\d+$/);
+    await refresh('203.0.113.6').expect(201);
+  });
+
+  it('answers 429 to impersonate requests past throttle.impersonate, before the caller is even authenticated', async () => {
+    const { request, auth } = proxiedApp({ throttle: { impersonate: { limit: 1, window: '1m' } } });
+    const { token } = await auth.issue({ id: '3', username: 'root', isSuperuser: true });
+    const impersonate = () => request.post('/auth/token/impersonate').set('X-Forwarded-For', '203.0.113.9').set('Authorization', `Bearer ${token}`).send({ user: '1' });
+    await impersonate().expect(201);
+    expect((await impersonate().expect(429)).body.error).to.equal('throttled');
+    const anonymous = await request.post('/auth/token/impersonate').set('X-Forwarded-For', '203.0.113.9').send({ user: '1' }).expect(429);
+    expect(anonymous.body.error).to.equal('throttled');
+  });
+});
