@@ -559,6 +559,11 @@ export class SigningKeyUnavailableError extends KoaJwtError {
  * per-address limit, or more logins at once than password hashing takes (`hashing`: the
  * short queue is full, or a login waited longer than `hashing.maxWait`). `Retry-After` says
  * when to try again, in seconds (RFC 6585 §4).
+ *
+ * @example
+ * ```ts
+ * // the sixth wrong password for alice within 15 minutes  →  429 {"error":"throttled"}, Retry-After: <seconds>
+ * ```
  */
 export class ThrottledError extends KoaJwtError {
   readonly code = 'throttled';
