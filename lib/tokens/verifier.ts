@@ -3,15 +3,11 @@ import { TokenInvalidError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import { createTokenCache, type TokenCache } from './cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
-import { isPlainObject, type JwsHeader, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { tokenInvalid } from './refusal.js';
+import type { VerifiedToken } from './verified.js';
 
-/** A token that passed every check: its parts and the key that verified it. Frozen (payload included) when the token cache shares it between requests. */
-export interface VerifiedToken {
-  readonly token: string;
-  readonly header: JwsHeader;
-  readonly payload: JwtPayload;
-  readonly key: Key;
-}
+export type { VerifiedToken };
 
 /**
  * The key for a token that is not signed by a keyring key: per-user secrets pick the key from
@@ -91,12 +87,12 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
         lastError = err;
       }
     }
-    throw lastError ?? new TokenInvalidError('No key verifies this token.');
+    throw lastError ?? tokenInvalid('No key verifies this token.');
   };
 
   const finish = (token: string, jws: ParsedJws, keys: readonly Key[], ticket: number, overridden: boolean): VerifiedToken => {
     const { payload, key } = checkSignature(token, jws, keys);
-    if (!isPlainObject(payload)) throw new TokenInvalidError('The token payload is not a JSON object.');
+    if (!isPlainObject(payload)) throw tokenInvalid('The token payload is not a JSON object.');
     const at = now();
     validateClaims(payload, rules, at);
     if (!cache) return { token, header: jws.header, payload: payload as JwtPayload, key };
@@ -117,12 +113,12 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
 
   /** Synchronous unless a key must be fetched (remote JWKS, per-user secret). */
   function check(token: unknown): VerifiedToken | Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0) throw new TokenInvalidError('The token is not a string.');
+    if (typeof token !== 'string' || token.length === 0) throw tokenInvalid('The token is not a string.');
     if (cache) {
       const hit = cache.get(token, now());
       if (hit) return hit;
     }
-    if (token.length > maxLength) throw new TokenInvalidError(`The token is longer than ${maxLength} bytes.`);
+    if (token.length > maxLength) throw tokenInvalid(`The token is longer than ${maxLength} bytes.`);
     const ticket = cache ? cache.ticket() : 0;
     const jws = parseCompact(token);
     if (!keyOverride) return fromKeyring(token, jws, ticket);
