@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
+import { lookupNow } from './lookup-now.js';
 import { dummyHash, verifyPassword } from './password.js';
 import type { AuthUser, UserProvider } from './provider.js';
 
@@ -52,5 +53,9 @@ export function memoryUsers(list: readonly MemoryUserInput[]): UserProvider {
       const id = byName.get(username);
       return id === undefined ? undefined : byId.get(id)?.user;
     },
-  };
+    [lookupNow](id: string | undefined, username: string | undefined) {
+      const key = id ?? (username === undefined ? undefined : byName.get(username));
+      return key === undefined ? undefined : byId.get(key)?.user;
+    },
+  } as UserProvider;
 }
