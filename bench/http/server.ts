@@ -1,4 +1,6 @@
 import { createSecretKey } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import fastifyJwt from '@fastify/jwt';
 import express from 'express';
 import { expressjwt } from 'express-jwt';
@@ -85,10 +87,29 @@ async function start(id: AppId, fixture: Fixture): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/**
+ * bench/profile.ts: SIGUSR2 starts the CPU profiler (after the warm-up), SIGINT stops it, writes
+ * the profile to `file` and exits. Only the measured load is in the profile, not the start-up.
+ */
+function profileOnSignal(file: string): void {
+  const session = new Session();
+  session.connect();
+  process.once('SIGUSR2', () => {
+    session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 100 }, () => session.post('Profiler.start')));
+  });
+  process.once('SIGINT', () => {
+    session.post('Profiler.stop', (err, result) => {
+      if (!err) writeFileSync(file, JSON.stringify(result.profile));
+      process.exit(err ? 1 : 0);
+    });
+  });
+}
+
 const isMain = process.argv[1]?.endsWith('server.ts');
 if (isMain) {
   const id = process.argv[2] as AppId;
   if (!(id in APPS)) throw new Error(`unknown app ${id}`);
   const fixture = JSON.parse(process.env.BENCH_FIXTURE ?? '') as Fixture;
+  if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE);
   process.stdout.write(`READY ${await start(id, fixture)}\n`);
 }
