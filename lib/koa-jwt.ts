@@ -83,7 +83,14 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),
     issue: (user: AuthUser, extraClaims?: Record<string, unknown>) => authority.issue(user, extraClaims),
-    verify: (token: string) => authority.authenticate(token).then((authenticated) => authenticated.verified.payload),
+    verify(token: string) {
+      try {
+        const authenticated = authority.authenticateNow(token);
+        return authenticated instanceof Promise ? authenticated.then((a) => a.verified.payload) : Promise.resolve(authenticated.verified.payload);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
     authenticate: (token: string) => authority.authenticate(token),
     keyring: resolved.keyring,
     config: resolved,

@@ -21,6 +21,12 @@ export type PostCheck = (verified: VerifiedToken) => Promise<void> | void;
 export interface Verifier {
   /** Verifies `token`: structure, key, signature, claims, then every post-check. */
   verify(token: unknown): Promise<VerifiedToken>;
+  /**
+   * As `verify`, but without a promise when nothing had to be awaited (keys held by the keyring,
+   * post-checks answered from memory): the hot path of the middleware. Throws instead of
+   * rejecting, then.
+   */
+  verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken>;
   /** Signature and claims only (no revocation): used where revocation is checked separately. */
   verifySignatureAndClaims(token: unknown): Promise<VerifiedToken>;
   /** The verified-token cache (`token.cache`), for invalidation hooks; undefined when it is off. */
@@ -143,28 +149,26 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
   }
 
   // Post-checks run on every call, cache hit or not: a revoked token is refused at once.
-  function runPostChecks(verified: VerifiedToken, from = 0): Promise<VerifiedToken> {
+  function runPostChecks(verified: VerifiedToken, from = 0): VerifiedToken | Promise<VerifiedToken> {
     for (let i = from; i < postChecks.length; i++) {
-      let pending: Promise<void> | void;
-      try {
-        pending = postChecks[i]!(verified);
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      const pending = postChecks[i]!(verified);
       if (isPromise<void>(pending)) return pending.then(() => runPostChecks(verified, i + 1));
     }
-    return Promise.resolve(verified);
+    return verified;
   }
 
-  function verify(token: unknown): Promise<VerifiedToken> {
-    let verified: VerifiedToken | Promise<VerifiedToken>;
-    try {
-      verified = check(token);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  function verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken> {
+    const verified = check(token);
     return isPromise<VerifiedToken>(verified) ? verified.then((v) => runPostChecks(v)) : runPostChecks(verified);
   }
 
-  return { verify, verifySignatureAndClaims, ...(cache ? { cache } : {}) };
+  function verify(token: unknown): Promise<VerifiedToken> {
+    try {
+      return Promise.resolve(verifyNow(token));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  return { verify, verifyNow, verifySignatureAndClaims, ...(cache ? { cache } : {}) };
 }
