@@ -40,6 +40,8 @@ export function isCanonicalBase64url(part: string): boolean {
   return (value & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
+const notBase64url = (part: string): string => (B64URL.test(part) ? 'The token is not in canonical base64url.' : 'The token is not base64url encoded.');
+
 // Headers that point at key material the attacker controls: never fetched, never trusted.
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
@@ -79,12 +81,12 @@ export function parseCompact(token: string): ParsedJws {
   const encodedHeader = token.slice(0, first);
   const encodedPayload = token.slice(first + 1, second);
   const signature = token.slice(second + 1);
-  if (!B64URL.test(encodedHeader) || !B64URL.test(encodedPayload)) throw tokenInvalid('The token is not base64url encoded.');
-  if (!B64URL.test(signature)) throw tokenInvalid(signature === '' ? 'The token has no signature.' : 'The token signature is not base64url encoded.');
-  if (!isCanonicalBase64url(encodedHeader) || !isCanonicalBase64url(encodedPayload) || !isCanonicalBase64url(signature)) {
-    throw tokenInvalid('The token is not in canonical base64url.');
-  }
+  // A remembered header passed every check below already, its encoding included.
   const known = headerMemo.get(encodedHeader);
+  if (!(known ?? (B64URL.test(encodedHeader) && isCanonicalBase64url(encodedHeader)))) throw tokenInvalid(notBase64url(encodedHeader));
+  if (!B64URL.test(encodedPayload) || !isCanonicalBase64url(encodedPayload)) throw tokenInvalid(notBase64url(encodedPayload));
+  if (!B64URL.test(signature)) throw tokenInvalid(signature === '' ? 'The token has no signature.' : 'The token signature is not base64url encoded.');
+  if (!isCanonicalBase64url(signature)) throw tokenInvalid('The token is not in canonical base64url.');
   if (known) return { header: known, encodedHeader, encodedPayload, signature };
   const header = decodeJson(encodedHeader, 'header');
   if (!isPlainObject(header)) throw tokenInvalid('The token header is not a JSON object.');
