@@ -10,6 +10,7 @@ import { jwksMiddleware } from './routes/jwks.js';
 import { revocationRoutes } from './routes/revocation.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import type { JwtPayload } from './tokens/claims.js';
+import { rejectLater } from './tokens/refusal.js';
 import type { AuthUser } from './users/provider.js';
 
 /**
@@ -88,7 +89,7 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
         const authenticated = authority.authenticateNow(token);
         return authenticated instanceof Promise ? authenticated.then((a) => a.verified.payload) : Promise.resolve(authenticated.verified.payload);
       } catch (err) {
-        return Promise.reject(err);
+        return rejectLater(err);
       }
     },
     authenticate: (token: string) => authority.authenticate(token),

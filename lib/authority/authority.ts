@@ -7,6 +7,7 @@ import { createIssuer, type Issuer, userIdOf } from '../tokens/issuer.js';
 import { createVerifier, type Verifier, type VerifiedToken } from '../tokens/verifier.js';
 import { lookupNow, looksUpNow } from '../users/lookup-now.js';
 import { type AuthUser, isActive } from '../users/provider.js';
+import { rejectLater } from '../tokens/refusal.js';
 import { assertAccessToken } from '../tokens/token-type.js';
 import { createPairFlow } from './pair.js';
 import { createRevocation, type Revocation } from './revocation.js';
@@ -94,7 +95,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
     try {
       return Promise.resolve(userOfNow(payload));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
   }
 
@@ -115,7 +116,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
     try {
       return Promise.resolve(authenticateNow(token));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
   }
 

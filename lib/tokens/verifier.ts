@@ -4,7 +4,7 @@ import type { Key } from '../keyring/key.js';
 import { createTokenCache, type TokenCache } from './cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
 import { isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
-import { tokenInvalid } from './refusal.js';
+import { rejectLater, tokenInvalid } from './refusal.js';
 import type { VerifiedToken } from './verified.js';
 
 export type { VerifiedToken };
@@ -24,7 +24,7 @@ export interface Verifier {
   /**
    * As `verify`, but without a promise when nothing had to be awaited (keys held by the keyring,
    * post-checks answered from memory): the hot path of the middleware. Throws instead of
-   * rejecting, then.
+   * rejecting, then; what it returns is a VerifiedToken or a native Promise of one.
    */
   verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken>;
   /** Signature and claims only (no revocation): used where revocation is checked separately. */
@@ -144,7 +144,7 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
     try {
       return Promise.resolve(check(token));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
   }
 
@@ -152,21 +152,22 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
   function runPostChecks(verified: VerifiedToken, from = 0): VerifiedToken | Promise<VerifiedToken> {
     for (let i = from; i < postChecks.length; i++) {
       const pending = postChecks[i]!(verified);
-      if (isPromise<void>(pending)) return pending.then(() => runPostChecks(verified, i + 1));
+      if (isPromise<void>(pending)) return Promise.resolve(pending).then(() => runPostChecks(verified, i + 1));
     }
     return verified;
   }
 
   function verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken> {
     const verified = check(token);
-    return isPromise<VerifiedToken>(verified) ? verified.then((v) => runPostChecks(v)) : runPostChecks(verified);
+    // A key override may hand back any thenable: what leaves here is a native Promise or a value.
+    return isPromise<VerifiedToken>(verified) ? Promise.resolve(verified).then((v) => runPostChecks(v)) : runPostChecks(verified);
   }
 
   function verify(token: unknown): Promise<VerifiedToken> {
     try {
       return Promise.resolve(verifyNow(token));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
   }
 
