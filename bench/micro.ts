@@ -10,6 +10,8 @@ export interface MicroRow {
   alg: BenchAlg | 'revocation';
   name: string;
   ns: number;
+  /** Median over the rounds of this line's time / its algorithm's floor in the same round (measured next to each other). */
+  floorRatio?: number;
 }
 
 export interface MicroResult {
@@ -114,7 +116,20 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-  return { rows: chosen.map((e) => ({ alg: e.alg, name: e.name, ns: median(samples.get(e.id)!) })), rounds };
+  // Ratios are taken round by round: the load of a shared machine drifts between rounds more
+  // than between two lines measured one after the other.
+  const floorRatio = (e: (typeof chosen)[number]): number | undefined => {
+    const floor = samples.get(`${e.alg} ${MICRO.floor}`);
+    const own = samples.get(e.id)!;
+    return floor && floor.length === own.length ? median(own.map((ns, round) => ns / floor[round]!)) : undefined;
+  };
+  return {
+    rows: chosen.map((e) => {
+      const ratio = floorRatio(e);
+      return { alg: e.alg, name: e.name, ns: median(samples.get(e.id)!), ...(ratio === undefined ? {} : { floorRatio: ratio }) };
+    }),
+    rounds,
+  };
 }
 
 /** auth.verify with and without the revocation check, so that the check's own cost is the difference. */

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Fixture, forge, makeAuth, tokenOf } from '../setup.js';
-import { appAlg, APPS, type AppId } from './server.js';
+import { appAlg, APPS, type AppId, bareOf } from './server.js';
 
 /** One measured load: an app, and the token it is sent. */
 export const RUNS = {
@@ -17,6 +17,11 @@ export interface HttpRow {
   label: string;
   /** Medians over the rounds. */
   reqPerSec: number;
+  /**
+   * Median over the rounds of req/s / req/s of its bare framework measured just before it: the
+   * load of a shared machine drifts less between two neighbouring measures than across a run.
+   */
+  share: number;
   p50: number;
   p99: number;
   /** Answers that were not what the run expects (a non-2xx, or for the flood a 2xx), and socket errors. */
@@ -110,11 +115,12 @@ export { hasTaskset };
 /**
  * Starts every app in its own process, and one load generator in another (each pinned to its
  * own core when possible). After a warm-up of each run, it measures every run once per round,
- * the order turning each round, and keeps the median: on a shared machine the load of other
- * processes drifts, and interleaving spreads that drift over every app alike.
+ * each right after its bare framework, the order turning each round, and keeps medians: on a
+ * shared machine the load of other processes drifts, and pairing and interleaving spread that
+ * drift over every app alike.
  */
 export async function runHttp(fixture: Fixture, options: { quick: boolean; log: (line: string) => void }): Promise<HttpResult> {
-  const duration = options.quick ? 1 : 3;
+  const duration = options.quick ? 1 : 2;
   const rounds = options.quick ? 1 : 3;
   const connections = 50;
   const pinned = hasTaskset();
@@ -141,19 +147,28 @@ export async function runHttp(fixture: Fixture, options: { quick: boolean; log: 
     options.log(`  warm-up: every run for 1 s (${runIds.length} runs)`);
     for (const id of runIds) await measure(id, 1);
     const samples = new Map<RunId, Measured[]>(runIds.map((id) => [id, []]));
+    const shares = new Map<RunId, number[]>(runIds.map((id) => [id, []]));
+    const paired = runIds.filter((id) => bareOf(RUNS[id]!.app) !== id);
     for (let round = 0; round < rounds; round++) {
-      options.log(`  round ${round + 1}/${rounds}: ${runIds.length} runs × ${duration} s`);
-      for (let i = 0; i < runIds.length; i++) {
-        const id = runIds[(i + round * 5) % runIds.length]!;
-        samples.get(id)!.push(await measure(id, duration));
+      options.log(`  round ${round + 1}/${rounds}: ${paired.length} runs, each after its bare framework, × ${duration} s`);
+      for (let i = 0; i < paired.length; i++) {
+        const id = paired[(i + round * 5) % paired.length]!;
+        const bare = bareOf(RUNS[id]!.app);
+        const base = await measure(bare, duration);
+        const own = await measure(id, duration);
+        samples.get(bare)!.push(base);
+        samples.get(id)!.push(own);
+        shares.get(id)!.push(own.reqPerSec / base.reqPerSec);
       }
     }
     const rows = runIds.map((id): HttpRow => {
       const s = samples.get(id)!;
       const run = RUNS[id]!;
+      const own = shares.get(id)!;
       return {
         id, app: run.app, label: run.label,
         reqPerSec: median(s.map((m) => m.reqPerSec)),
+        share: own.length ? median(own) : 1,
         p50: median(s.map((m) => m.p50)),
         p99: median(s.map((m) => m.p99)),
         // The flood expects 401 on every request: there the 2xx are what is unexpected.
