@@ -24,6 +24,7 @@ export const MICRO = {
   floor: 'floor (node:crypto)',
   ours: 'koa-jwt-kit auth.verify (default config: token cache)',
   oursNoCache: 'koa-jwt-kit auth.verify, no cache',
+  oursCore: 'koa-jwt-kit, no cache, synchronous core (authority.authenticateNow: no promise)',
   oursForged: 'koa-jwt-kit auth.verify, no cache, forged signature (refused)',
 } as const;
 
@@ -85,6 +86,7 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
     add(alg, MICRO.floor, () => do_not_optimize(floor(token)));
     add(alg, MICRO.ours, async () => do_not_optimize(await cached.verify(token)));
     add(alg, MICRO.oursNoCache, async () => do_not_optimize(await plain.verify(token)));
+    add(alg, MICRO.oursCore, () => do_not_optimize(plain.authority.authenticateNow(token)));
     add(alg, MICRO.oursForged, () => plain.verify(forged).then(undefined, (err: unknown) => do_not_optimize(err)));
     if (alg !== 'EdDSA') {
       // jsonwebtoken has no EdDSA.
