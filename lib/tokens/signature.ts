@@ -34,7 +34,12 @@ function publicKeyCheck(digest: string | null, key: VerifyKeyObjectInput | Verif
   return (input, signature) => {
     const given = Buffer.from(signature, 'base64url');
     if (signatureBytes !== undefined && given.length !== signatureBytes) return false;
-    return cryptoVerify(digest, Buffer.from(input, 'latin1'), key, given);
+    try {
+      return cryptoVerify(digest, Buffer.from(input, 'latin1'), key, given);
+    } catch {
+      // Whatever OpenSSL objects to in attacker-supplied bytes is a bad signature (401), never a 500.
+      return false;
+    }
   };
 }
 
