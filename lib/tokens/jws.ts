@@ -1,5 +1,4 @@
 import { sign as cryptoSign, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
 import { type Algorithm, isAlgorithm } from '../keyring/algorithms.js';
 import type { Key } from '../keyring/key.js';
 import type { KeyHint } from '../keyring/keyring.js';
@@ -126,8 +125,13 @@ export function verifySignature(token: string, jws: ParsedJws, key: Key): unknow
   }
 }
 
+// jsonwebtoken is loaded on the first signature, not at import: a verify-only service never
+// needs it, and it is a third of the package's import time (bench/README.md, "import").
+let jsonwebtoken: Promise<typeof import('jsonwebtoken')> | undefined;
+const loadJsonwebtoken = () => (jsonwebtoken ??= import('jsonwebtoken').then((m) => ((m as { default?: typeof import('jsonwebtoken') }).default ?? m)));
+
 /** Signs `payload` with `key` into a compact JWS whose header carries the key's kid. */
-export function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): string {
+export async function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): Promise<string> {
   if (!signingKey) throw new Error(`key ${key.kid} cannot sign`);
   const alg: Algorithm = key.alg;
   if (alg === 'EdDSA') {
@@ -138,5 +142,6 @@ export function signPayload(payload: Record<string, unknown>, key: Key, signingK
   // Handed over as JSON text: jsonwebtoken's object-payload path looks claim names up in a
   // plain object (a claim named `constructor` or `__proto__` crashes it) and copies the
   // payload with Object.assign. The claims are ours and already complete.
+  const jwt = await loadJsonwebtoken();
   return jwt.sign(JSON.stringify(payload), signingKey, { algorithm: alg, ...(kid ? { keyid: kid } : {}), header: { alg, typ: 'JWT' } });
 }
