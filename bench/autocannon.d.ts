@@ -6,7 +6,7 @@ declare module 'autocannon' {
     duration?: number;
     headers?: Record<string, string>;
   }
-  interface Histogram { average: number; p99: number }
+  interface Histogram { average: number; p50: number; p99: number; total: number }
   interface Result {
     requests: Histogram;
     latency: Histogram;

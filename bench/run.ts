@@ -1,20 +1,19 @@
-import { cpus, } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { runHttp } from './http/run-http.js';
+import { hasTaskset, runHttp } from './http/run-http.js';
+import { runImports } from './imports.js';
 import { runMicro } from './micro.js';
 import { renderReport } from './report.js';
 import { makeFixture } from './setup.js';
 
-// npm run bench [-- --markdown] [--quick] [--micro] [--http]
-// Without --micro/--http both parts run. Numbers are only meaningful as ratios within one run.
+// npm run bench [-- --markdown] [--quick] [--micro] [--http] [--imports]
+// Without a part named, every part runs. Numbers are only meaningful as ratios within one run.
 
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has('--quick');
 const markdown = argv.has('--markdown');
-const onlyMicro = argv.has('--micro');
-const onlyHttp = argv.has('--http');
-const doMicro = onlyMicro || !onlyHttp;
-const doHttp = onlyHttp || !onlyMicro;
+const named = ['--micro', '--http', '--imports'].filter((p) => argv.has(p));
+const runs = (part: string) => named.length === 0 || named.includes(part);
 
 function cpuModel(): string {
   try {
@@ -26,11 +25,15 @@ function cpuModel(): string {
 
 const fixture = makeFixture();
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const micro = doMicro ? (log('micro benchmarks (mitata)…'), await runMicro(fixture, { quick })) : undefined;
-const http = doHttp ? (log('HTTP benchmarks (autocannon)…'), await runHttp(fixture, { quick, log })) : undefined;
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+const micro = runs('--micro') ? (log('micro benchmarks (mitata)…'), await runMicro(fixture, { quick })) : undefined;
+const http = runs('--http') ? (log('HTTP benchmarks (autocannon)…'), await runHttp(fixture, { quick, log })) : undefined;
+const imports = runs('--imports') ? (log('import time and RSS…'), runImports({ quick, pinned: hasTaskset() })) : undefined;
+if (runs('--imports') && !imports) log('  skipped: dist/esm/index.js is missing (npm run build first; npm run bench does)');
 
 process.stdout.write(renderReport({
-  machine: { cores: cpus().length, cpu: cpuModel(), node: process.version, date: new Date().toISOString().slice(0, 10), quick },
+  machine: { cores: cpus().length, cpu: cpuModel(), node: process.version, date: new Date().toISOString().slice(0, 10), quick, load },
   ...(micro ? { micro } : {}),
   ...(http ? { http } : {}),
+  ...(imports ? { imports } : {}),
 }, { markdown }));

@@ -13,6 +13,7 @@ import { jwksMiddleware } from './routes/jwks.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
+import { rejectLater } from './tokens/refusal.js';
 import type { AuthUser } from './users/provider.js';
 import { type AuthEventListener, type AuthEventName, AuthEvents } from './events.js';
 
@@ -109,7 +110,14 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     off: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.off(event, listener); return auth as KoaJwt; },
     jwks: (options?: { path?: string }) => jwksMiddleware(resolved, options),
     issue: (user: AuthUser, extraClaims?: Record<string, unknown>) => authority.issue(user, extraClaims),
-    verify: (token: string) => authority.authenticate(token).then((authenticated) => authenticated.verified.payload),
+    verify(token: string) {
+      try {
+        const authenticated = authority.authenticateNow(token);
+        return authenticated instanceof Promise ? authenticated.then((a) => a.verified.payload) : Promise.resolve(authenticated.verified.payload);
+      } catch (err) {
+        return rejectLater(err);
+      }
+    },
     authenticate: (token: string) => authority.authenticate(token),
     keyring: resolved.keyring,
     config: resolved,

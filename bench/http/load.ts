@@ -18,6 +18,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   const result = await autocannon({ url: job.url, connections: job.connections, duration: job.seconds, headers: { authorization: `Bearer ${job.token}` } });
   process.stdout.write(`${JSON.stringify({
     reqPerSec: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
     p99: result.latency.p99,
     latencyAvg: result.latency.average,
     non2xx: result.non2xx,

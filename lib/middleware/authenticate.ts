@@ -34,7 +34,8 @@ export function createAuthMiddleware(authority: Authority, options: { required: 
         if (required) throw new CredentialsRequiredError('Authentication credentials were not provided.');
         return next();
       }
-      const { user: u, verified } = await authority.authenticate(found.token);
+      const now = authority.authenticateNow(found.token);
+      const { user: u, verified } = now instanceof Promise ? await now : now;
       user = u;
       jwt = { token: verified.token, header: verified.header, payload: verified.payload, source: found.source };
     } catch (err) {

@@ -1,9 +1,14 @@
 import type { Context } from 'koa';
-import bodyParser from 'koa-bodyparser';
 import { InvalidRequestError, UnsupportedMediaTypeError } from '../errors.js';
 
-// One parser for every token route: JSON or form, small limits (a token request is tiny), strict JSON.
-const parser = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', strict: true });
+// One parser for every token route: JSON or form, small limits (a token request is tiny), strict
+// JSON. Loaded with the first token request, not at import: a service that only verifies never reads a body.
+type Parser = (ctx: Context, next: () => Promise<void>) => Promise<void>;
+let parser: Promise<Parser> | undefined;
+const loadParser = () => (parser ??= import('koa-bodyparser').then((m) => {
+  const bodyParser = (m as { default?: typeof import('koa-bodyparser') }).default ?? (m as unknown as typeof import('koa-bodyparser'));
+  return bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', strict: true }) as unknown as Parser;
+}));
 const noop = async () => {};
 
 /** Whether the request carries body bytes (`Content-Length: 0` does not). */
@@ -18,7 +23,7 @@ export async function readBody(ctx: Context): Promise<Record<string, unknown>> {
   if (hasContent(ctx) && !ctx.is('json', 'urlencoded')) {
     throw new UnsupportedMediaTypeError(`The body must be JSON (application/json) or a form (application/x-www-form-urlencoded), not ${ctx.get('Content-Type') || 'a body without a Content-Type'}.`);
   }
-  await parser(ctx, noop);
+  await (await loadParser())(ctx, noop);
   const body = (ctx.request as { body?: unknown }).body;
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object or a form.');

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Keyring } from '../keyring/keyring.js';
 import { type ClaimRules, validateNotExpired } from './claims.js';
-import type { VerifiedToken } from './verifier.js';
+import type { VerifiedToken } from './verified.js';
 
 /**
  * The verified-token cache (`token.cache`): a token string that passed signature and claims

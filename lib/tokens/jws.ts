@@ -1,12 +1,12 @@
-import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
-import { TokenInvalidError } from '../errors.js';
-import { type Algorithm, ALGORITHMS, isAlgorithm } from '../keyring/algorithms.js';
+import { sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { type Algorithm, isAlgorithm } from '../keyring/algorithms.js';
 import type { Key } from '../keyring/key.js';
 import type { KeyHint } from '../keyring/keyring.js';
+import { tokenInvalid } from './refusal.js';
+import { signatureCheck } from './signature.js';
 
-// All jsonwebtoken use of the project lives in this file: signing and the signature check.
-// EdDSA goes through node:crypto, because jsonwebtoken has no EdDSA.
+// All jsonwebtoken use of the project lives in this file, and it only signs (EdDSA, which it
+// lacks, signs with node:crypto). Signatures are checked with node:crypto (signature.ts).
 
 /** The protected header of a token, after the structural checks. */
 export interface JwsHeader extends KeyHint {
@@ -39,6 +39,8 @@ export function isCanonicalBase64url(part: string): boolean {
   return (value & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
+const notBase64url = (part: string): string => (B64URL.test(part) ? 'The token is not in canonical base64url.' : 'The token is not base64url encoded.');
+
 // Headers that point at key material the attacker controls: never fetched, never trusted.
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
@@ -46,7 +48,7 @@ function decodeJson(part: string, what: string): unknown {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
   } catch {
-    throw new TokenInvalidError(`The token ${what} is not valid JSON.`);
+    throw tokenInvalid(`The token ${what} is not valid JSON.`);
   }
 }
 
@@ -74,72 +76,62 @@ function rememberHeader(encodedHeader: string, header: JwsHeader): void {
 export function parseCompact(token: string): ParsedJws {
   const first = token.indexOf('.');
   const second = first === -1 ? -1 : token.indexOf('.', first + 1);
-  if (second === -1 || token.indexOf('.', second + 1) !== -1) throw new TokenInvalidError('The token is not a compact JWS (three dot-separated parts).');
+  if (second === -1 || token.indexOf('.', second + 1) !== -1) throw tokenInvalid('The token is not a compact JWS (three dot-separated parts).');
   const encodedHeader = token.slice(0, first);
   const encodedPayload = token.slice(first + 1, second);
   const signature = token.slice(second + 1);
-  if (!B64URL.test(encodedHeader) || !B64URL.test(encodedPayload)) throw new TokenInvalidError('The token is not base64url encoded.');
-  if (!B64URL.test(signature)) throw new TokenInvalidError(signature === '' ? 'The token has no signature.' : 'The token signature is not base64url encoded.');
-  if (!isCanonicalBase64url(encodedHeader) || !isCanonicalBase64url(encodedPayload) || !isCanonicalBase64url(signature)) {
-    throw new TokenInvalidError('The token is not in canonical base64url.');
-  }
+  // A remembered header passed every check below already, its encoding included.
   const known = headerMemo.get(encodedHeader);
+  if (!(known ?? (B64URL.test(encodedHeader) && isCanonicalBase64url(encodedHeader)))) throw tokenInvalid(notBase64url(encodedHeader));
+  if (!B64URL.test(encodedPayload) || !isCanonicalBase64url(encodedPayload)) throw tokenInvalid(notBase64url(encodedPayload));
+  if (!B64URL.test(signature)) throw tokenInvalid(signature === '' ? 'The token has no signature.' : 'The token signature is not base64url encoded.');
+  if (!isCanonicalBase64url(signature)) throw tokenInvalid('The token is not in canonical base64url.');
   if (known) return { header: known, encodedHeader, encodedPayload, signature };
   const header = decodeJson(encodedHeader, 'header');
-  if (!isPlainObject(header)) throw new TokenInvalidError('The token header is not a JSON object.');
+  if (!isPlainObject(header)) throw tokenInvalid('The token header is not a JSON object.');
   if (!isAlgorithm(header.alg)) {
-    throw new TokenInvalidError(typeof header.alg === 'string' && header.alg.toLowerCase() === 'none'
+    throw tokenInvalid(typeof header.alg === 'string' && header.alg.toLowerCase() === 'none'
       ? 'Unsigned tokens (alg none) are refused.'
       : 'The token algorithm is not supported.');
   }
   for (const name of FORBIDDEN_HEADERS) {
-    if (name in header) throw new TokenInvalidError(`The token header "${name}" is refused: keys are never taken from a token.`);
+    if (name in header) throw tokenInvalid(`The token header "${name}" is refused: keys are never taken from a token.`);
   }
-  if ('crit' in header) throw new TokenInvalidError('The token has critical header parameters this verifier does not understand.');
-  if ('b64' in header) throw new TokenInvalidError('Unencoded payloads (b64) are refused.');
-  if (header.kid !== undefined && typeof header.kid !== 'string') throw new TokenInvalidError('The token header has an invalid kid.');
+  if ('crit' in header) throw tokenInvalid('The token has critical header parameters this verifier does not understand.');
+  if ('b64' in header) throw tokenInvalid('Unencoded payloads (b64) are refused.');
+  if (header.kid !== undefined && typeof header.kid !== 'string') throw tokenInvalid('The token header has an invalid kid.');
   rememberHeader(encodedHeader, header as JwsHeader);
   return { header: header as JwsHeader, encodedHeader, encodedPayload, signature };
 }
 
-// jsonwebtoken's options, one frozen object per algorithm: built once, not per token. Time
-// claims are ours (claims.ts), so jsonwebtoken only checks the signature.
-const JWT_VERIFY_OPTIONS = Object.freeze(Object.fromEntries(ALGORITHMS.map((alg) => [alg, Object.freeze({
-  algorithms: Object.freeze([alg]) as unknown as jwt.Algorithm[], ignoreExpiration: true, ignoreNotBefore: true,
-})]))) as Readonly<Record<Algorithm, jwt.VerifyOptions>>;
-
 /**
  * Checks the signature of `jws` with `key` and resolves the decoded payload (any JSON value:
- * the JWT layer decides what it accepts). The algorithm passed is the token's, and only after
- * the keyring confirmed that the key is pinned to it.
+ * the JWT layer decides what it accepts). The algorithm is the token's, and only after the
+ * keyring confirmed that the key is pinned to it. node:crypto checks the bytes our parser
+ * already split (one parse per token); jsonwebtoken is the oracle of spec/conformance/differential.
  */
 export function verifySignature(token: string, jws: ParsedJws, key: Key): unknown {
   const alg = jws.header.alg;
-  if (!key.algorithms.includes(alg)) throw new TokenInvalidError(`The key ${key.kid} does not verify ${alg}.`);
-  if (alg === 'EdDSA') {
-    const ok = cryptoVerify(null, Buffer.from(`${jws.encodedHeader}.${jws.encodedPayload}`), key.verifyingKey, Buffer.from(jws.signature, 'base64url'));
-    if (!ok) throw new TokenInvalidError('The token signature is invalid.');
-    // As jsonwebtoken does: a payload that is not JSON is returned as text; the JWT layer refuses it.
-    const text = Buffer.from(jws.encodedPayload, 'base64url').toString('utf8');
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  let payload: unknown;
+  if (!key.algorithms.includes(alg)) throw tokenInvalid(`The key ${key.kid} does not verify ${alg}.`);
+  // jws is this token split: the signing input is everything before the last dot.
+  const input = token.slice(0, token.length - jws.signature.length - 1);
+  if (!signatureCheck(key.verifyingKey, alg)(input, jws.signature)) throw tokenInvalid('The token signature is invalid.');
+  // As jsonwebtoken does: a payload that is not JSON is returned as text; the JWT layer refuses it.
+  const text = Buffer.from(jws.encodedPayload, 'base64url').toString('utf8');
   try {
-    // algorithms comes from the key, never from the token alone; the key is a KeyObject.
-    payload = jwt.verify(token, key.verifyingKey, JWT_VERIFY_OPTIONS[alg]);
-  } catch (err) {
-    const message = (err as Error).message;
-    throw new TokenInvalidError(message === 'invalid signature' ? 'The token signature is invalid.' : `The token is invalid (${message}).`);
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  return payload;
 }
 
+// jsonwebtoken is loaded on the first signature, not at import: a verify-only service never
+// needs it, and it is a third of the package's import time (bench/README.md, "import").
+let jsonwebtoken: Promise<typeof import('jsonwebtoken')> | undefined;
+const loadJsonwebtoken = () => (jsonwebtoken ??= import('jsonwebtoken').then((m) => ((m as { default?: typeof import('jsonwebtoken') }).default ?? m)));
+
 /** Signs `payload` with `key` into a compact JWS whose header carries the key's kid. */
-export function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): string {
+export async function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): Promise<string> {
   if (!signingKey) throw new Error(`key ${key.kid} cannot sign`);
   const alg: Algorithm = key.alg;
   if (alg === 'EdDSA') {
@@ -150,5 +142,6 @@ export function signPayload(payload: Record<string, unknown>, key: Key, signingK
   // Handed over as JSON text: jsonwebtoken's object-payload path looks claim names up in a
   // plain object (a claim named `constructor` or `__proto__` crashes it) and copies the
   // payload with Object.assign. The claims are ours and already complete.
+  const jwt = await loadJsonwebtoken();
   return jwt.sign(JSON.stringify(payload), signingKey, { algorithm: alg, ...(kid ? { keyid: kid } : {}), header: { alg, typ: 'JWT' } });
 }

@@ -3,15 +3,11 @@ import { TokenInvalidError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import { createTokenCache, type TokenCache } from './cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
-import { isPlainObject, type JwsHeader, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { rejectLater, tokenInvalid } from './refusal.js';
+import type { VerifiedToken } from './verified.js';
 
-/** A token that passed every check: its parts and the key that verified it. Frozen (payload included) when the token cache shares it between requests. */
-export interface VerifiedToken {
-  readonly token: string;
-  readonly header: JwsHeader;
-  readonly payload: JwtPayload;
-  readonly key: Key;
-}
+export type { VerifiedToken };
 
 /**
  * The key for a token that is not signed by a keyring key: per-user secrets pick the key from
@@ -25,6 +21,12 @@ export type PostCheck = (verified: VerifiedToken) => Promise<void> | void;
 export interface Verifier {
   /** Verifies `token`: structure, key, signature, claims, then every post-check. */
   verify(token: unknown): Promise<VerifiedToken>;
+  /**
+   * As `verify`, but without a promise when nothing had to be awaited (keys held by the keyring,
+   * post-checks answered from memory): the hot path of the middleware. Throws instead of
+   * rejecting, then; what it returns is a VerifiedToken or a native Promise of one.
+   */
+  verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken>;
   /** Signature and claims only (no revocation): used where revocation is checked separately. */
   verifySignatureAndClaims(token: unknown): Promise<VerifiedToken>;
   /** The verified-token cache (`token.cache`), for invalidation hooks; undefined when it is off. */
@@ -92,12 +94,12 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
         lastError = err;
       }
     }
-    throw lastError ?? new TokenInvalidError('No key verifies this token.');
+    throw lastError ?? tokenInvalid('No key verifies this token.');
   };
 
   const finish = (token: string, jws: ParsedJws, keys: readonly Key[], ticket: number, overridden: boolean): VerifiedToken => {
     const { payload, key } = checkSignature(token, jws, keys);
-    if (!isPlainObject(payload)) throw new TokenInvalidError('The token payload is not a JSON object.');
+    if (!isPlainObject(payload)) throw tokenInvalid('The token payload is not a JSON object.');
     const at = now();
     validateClaims(payload, rules, at);
     if (!cache) return { token, header: jws.header, payload: payload as JwtPayload, key };
@@ -118,12 +120,12 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
 
   /** Synchronous unless a key must be fetched (remote JWKS, per-user secret). */
   function check(token: unknown): VerifiedToken | Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0) throw new TokenInvalidError('The token is not a string.');
+    if (typeof token !== 'string' || token.length === 0) throw tokenInvalid('The token is not a string.');
     if (cache) {
       const hit = cache.get(token, now());
       if (hit) return hit;
     }
-    if (token.length > maxLength) throw new TokenInvalidError(`The token is longer than ${maxLength} bytes.`);
+    if (token.length > maxLength) throw tokenInvalid(`The token is longer than ${maxLength} bytes.`);
     const ticket = cache ? cache.ticket() : 0;
     const jws = parseCompact(token);
     if (!keyOverride) return fromKeyring(token, jws, ticket);
@@ -143,33 +145,32 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
     try {
       return Promise.resolve(check(token));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
   }
 
   // Post-checks run on every call, cache hit or not: a revoked token is refused at once.
-  function runPostChecks(verified: VerifiedToken, from = 0): Promise<VerifiedToken> {
+  function runPostChecks(verified: VerifiedToken, from = 0): VerifiedToken | Promise<VerifiedToken> {
     for (let i = from; i < postChecks.length; i++) {
-      let pending: Promise<void> | void;
-      try {
-        pending = postChecks[i]!(verified);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      if (isPromise<void>(pending)) return pending.then(() => runPostChecks(verified, i + 1));
+      const pending = postChecks[i]!(verified);
+      if (isPromise<void>(pending)) return Promise.resolve(pending).then(() => runPostChecks(verified, i + 1));
     }
-    return Promise.resolve(verified);
+    return verified;
+  }
+
+  function verifyNow(token: unknown): VerifiedToken | Promise<VerifiedToken> {
+    const verified = check(token);
+    // A key override may hand back any thenable: what leaves here is a native Promise or a value.
+    return isPromise<VerifiedToken>(verified) ? Promise.resolve(verified).then((v) => runPostChecks(v)) : runPostChecks(verified);
   }
 
   function verify(token: unknown): Promise<VerifiedToken> {
-    let verified: VerifiedToken | Promise<VerifiedToken>;
     try {
-      verified = check(token);
+      return Promise.resolve(verifyNow(token));
     } catch (err) {
-      return Promise.reject(err);
+      return rejectLater(err);
     }
-    return isPromise<VerifiedToken>(verified) ? verified.then((v) => runPostChecks(v)) : runPostChecks(verified);
   }
 
-  return { verify, verifySignatureAndClaims, ...(cache ? { cache } : {}) };
+  return { verify, verifyNow, verifySignatureAndClaims, ...(cache ? { cache } : {}) };
 }

@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
+import { lookupNow } from './lookup-now.js';
 import { dummyHash, verifyPassword } from './password.js';
 import type { AuthUser, UserProvider } from './provider.js';
 
@@ -58,5 +59,9 @@ export function memoryUsers(list: readonly MemoryUserInput[]): UserProvider {
       const entry = byId.get(String(user.id));
       if (entry) entry.hash = hash;
     },
-  };
+    [lookupNow](id: string | undefined, username: string | undefined) {
+      const key = id ?? (username === undefined ? undefined : byName.get(username));
+      return key === undefined ? undefined : byId.get(key)?.user;
+    },
+  } as UserProvider;
 }

@@ -196,9 +196,12 @@ describe('middleware', () => {
 
   describe('ctx.state', () => {
     it("holds the provider's user and { token, payload } of the JWT", async () => {
-      const findById = sinon.spy(testUsers(), 'findById');
+      // A provider of the application's own (promise API only), not memoryUsers, which answers at once.
+      const users = testUsers();
+      const findById = sinon.spy((id: string) => users.findById(id));
+      const provider = { authenticate: users.authenticate.bind(users), findByUsername: users.findByUsername.bind(users), findById };
       try {
-        const { request, auth } = buildApp();
+        const { request, auth } = buildApp({ users: provider });
         const { token, payload } = await auth.issue(alice);
         const res = await request.get('/me').set('Authorization', `Bearer ${token}`).expect(200);
         expect(findById.calledWith('1')).to.equal(true);
@@ -208,7 +211,7 @@ describe('middleware', () => {
         expect(res.body.user).not.to.have.property('password');
         expect(res.body.user).not.to.have.property('passwordHash');
       } finally {
-        findById.restore();
+        sinon.restore();
       }
     });
 

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import jwt from 'jsonwebtoken';
 import sinon from 'sinon';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
@@ -10,6 +9,8 @@ import { secretOf } from '../helpers/keys.js';
 
 // DESIGN.md: the verified-token cache (token.cache) skips the signature check for a token seen
 // before, so every way a token stops being valid must also stop its entry from being used.
+// A hit answers the very payload object it cached (frozen, shared); a verification makes a new
+// one: payload identity tells a hit from a signature check.
 describe('verified-token cache (token.cache)', () => {
   afterEach(() => sinon.restore());
 
@@ -20,21 +21,19 @@ describe('verified-token cache (token.cache)', () => {
   it('is on by default: a token is verified once, then answered from the cache', async () => {
     const auth = build();
     const token = await issue(auth);
-    const spy = sinon.spy(jwt, 'verify');
-    await auth.verify(token);
-    await auth.verify(token);
-    await auth.verify(token);
-    expect(spy.callCount).to.equal(1);
+    const first = await auth.verify(token);
+    expect(await auth.verify(token), 'second call: a hit').to.equal(first);
+    expect(await auth.verify(token), 'third call: a hit').to.equal(first);
     expect(auth.authority.verifier.cache?.size).to.equal(1);
   });
 
   it('is off with token.cache: false: every call checks the signature', async () => {
     const auth = build({ token: { cache: false } });
     const token = await issue(auth);
-    const spy = sinon.spy(jwt, 'verify');
-    await auth.verify(token);
-    await auth.verify(token);
-    expect(spy.callCount).to.equal(2);
+    const first = await auth.verify(token);
+    const second = await auth.verify(token);
+    expect(second).to.deep.equal(first);
+    expect(second, 'verified again').not.to.equal(first);
     expect(auth.authority.verifier.cache).to.equal(undefined);
   });
 
@@ -75,12 +74,12 @@ describe('verified-token cache (token.cache)', () => {
   it('drops its entries when a key is retired (the token is verified again, and a retired key still verifies)', async () => {
     const auth = build({ keys: { secret: { k1: secretOf(32) } } });
     const token = await issue(auth);
-    await auth.verify(token);
-    const spy = sinon.spy(jwt, 'verify');
+    const before = await auth.verify(token);
     auth.keyring.retire('k1');
     expect(auth.authority.verifier.cache?.size).to.equal(0);
-    await auth.verify(token);
-    expect(spy.callCount, 'verified again after the retirement').to.equal(1);
+    const after = await auth.verify(token);
+    expect(after).to.deep.equal(before);
+    expect(after, 'verified again after the retirement').not.to.equal(before);
   });
 
   it('keeps its entries when a key is only added', async () => {
@@ -125,17 +124,14 @@ describe('verified-token cache (token.cache)', () => {
   it('holds at most token.cache.max tokens, dropping the least recently used', async () => {
     const auth = build({ token: { cache: { max: 2 } } });
     const [t1, t2, t3] = [await issue(auth), await issue(auth), await issue(auth)];
+    const p1 = await auth.verify(t1);
+    const p2 = await auth.verify(t2);
     await auth.verify(t1);
-    await auth.verify(t2);
-    await auth.verify(t1);
-    await auth.verify(t3);
+    const p3 = await auth.verify(t3);
     expect(auth.authority.verifier.cache?.size).to.equal(2);
-    const spy = sinon.spy(jwt, 'verify');
-    await auth.verify(t1);
-    await auth.verify(t3);
-    expect(spy.callCount, 't1 and t3 are cached').to.equal(0);
-    await auth.verify(t2);
-    expect(spy.callCount, 't2 was the least recently used, and was dropped').to.equal(1);
+    expect(await auth.verify(t1), 't1 is cached').to.equal(p1);
+    expect(await auth.verify(t3), 't3 is cached').to.equal(p3);
+    expect(await auth.verify(t2), 't2 was the least recently used, and was dropped').not.to.equal(p2);
   });
 
   it('never caches a token that failed', async () => {
