@@ -113,7 +113,7 @@ export function createAuthority(config: ResolvedConfig): Authority {
     const verified = await verifier.verify(token);
     assertAccessToken(verified.payload);
     const user = await userOf(verified.payload);
-    const issued = await issuer.refresh(verified.payload);
+    const issued = await issuer.refresh(verified.payload, verified.token);
     return result(issued.token, issued.payload, user);
   }
 

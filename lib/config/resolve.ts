@@ -11,6 +11,7 @@ import type { UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
 import { parseDuration } from './duration.js';
 import { resolveStaticKeys } from './keys.js';
+import { resolveJwksUri } from './jwks-uri.js';
 import { configSchema } from './schema.js';
 import type { KoaJwtConfig, ResolvedConfig } from './types.js';
 
@@ -101,7 +102,7 @@ export function resolveConfig(input: KoaJwtConfig): ResolvedConfig {
     if (kids.has(key.kid)) throw new ConfigError('keys.dir', `the kid ${key.kid} is both in the config and in the key directory`);
     kids.add(key.kid);
   }
-  const jwksUri = keysIn.jwksUri;
+  const jwksUri = resolveJwksUri(keysIn);
   const rotationIn = keysIn.rotation;
   const rotation = rotationIn ? {
     every: parseDuration(rotationIn.every, 'keys.rotation.every'),

@@ -42,6 +42,7 @@ export const configSchema = z.strictObject({
     insistOnKid: z.boolean().optional(),
     jwksUri: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
     jwksCacheMaxAge: duration.optional(),
+    jwksAllowHttp: z.boolean().optional(),
     rotation: z.strictObject({
       every: duration,
       algorithm: algorithm.optional(),

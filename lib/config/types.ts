@@ -70,6 +70,8 @@ export interface KoaJwtConfig {
     jwksUri?: string;
     /** How long a fetched remote JWKS is trusted before it is fetched again (default: 600 s). */
     jwksCacheMaxAge?: Duration;
+    /** Allow an http:// `jwksUri` to another machine (default false: https, or http to localhost only). */
+    jwksAllowHttp?: boolean;
     rotation?: RotationConfig;
     /** A key directory with a manifest (see the README's "Rotating keys"). */
     dir?: string;

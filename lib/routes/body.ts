@@ -1,14 +1,32 @@
 import type { Context } from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, type KoaJwtError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 
 // One parser for every token route: JSON or form, small limits (a token request is tiny), strict JSON.
 const parser = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', strict: true });
 const noop = async () => {};
 
-/** The request body as an object (empty when there is none). Parse errors become 400/413. */
+/**
+ * Why a body could not be read, as the contract's error. Everything that goes wrong while reading
+ * a body is the client's doing — a lying `Content-Encoding` (zlib: "incorrect header check"), an
+ * unknown one, a truncated stream, a size over the limit, bad JSON — so it is a 4xx, never a 500
+ * with a stack trace in the log on every request (issue 11.7).
+ */
+function bodyError(err: unknown): KoaJwtError {
+  const e = err as { status?: unknown; type?: unknown; message?: unknown };
+  if (e?.status === 413) return new PayloadTooLargeError('The request body is too large.');
+  if (e?.status === 415) return new UnsupportedMediaTypeError(typeof e.message === 'string' ? e.message : 'Unsupported media type.');
+  if (err instanceof SyntaxError || e?.type === 'entity.parse.failed') return new InvalidRequestError('The request body is not valid JSON.');
+  return new InvalidRequestError('The request body could not be read (is its Content-Encoding right?).');
+}
+
+/** The request body as an object (empty when there is none). Every read failure is a 400/413/415. */
 export async function readBody(ctx: Context): Promise<Record<string, unknown>> {
-  await parser(ctx, noop);
+  try {
+    await parser(ctx, noop);
+  } catch (err) {
+    throw bodyError(err);
+  }
   const body = (ctx.request as { body?: unknown }).body;
   if (body === undefined || body === null || body === '') return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object or a form.');

@@ -139,7 +139,7 @@ export function verifySignature(token: string, jws: ParsedJws, key: Key): unknow
 }
 
 /** Signs `payload` with `key` into a compact JWS whose header carries the key's kid. */
-export function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): string {
+export function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.labelOnly ? undefined : key.kid): string {
   if (!signingKey) throw new Error(`key ${key.kid} cannot sign`);
   const alg: Algorithm = key.alg;
   if (alg === 'EdDSA') {

@@ -27,6 +27,10 @@ class JwksServer {
     });
     return this;
   }
+  /** Resolves when the next request arrives (a stale copy is refetched in the background). */
+  nextRequest(): Promise<void> {
+    return new Promise((resolve) => this.listening.server.once('request', () => resolve()));
+  }
   publish(kid: string, name = kid) {
     const jwk = keyPair('P-256', name).publicKey.export({ format: 'jwk' });
     this.keys.push({ ...jwk, kid, alg: 'ES256', use: 'sig' });
@@ -53,7 +57,9 @@ describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
     for (let i = 0; i < 5; i++) expect((await remote.getKey('k1', 'ES256'))?.kid).to.equal('k1');
     expect(server.requests).to.equal(1);
     t += 60_000;
-    await remote.getKey('k1', 'ES256');
+    const refetched = server.nextRequest();
+    expect((await remote.getKey('k1', 'ES256'))?.kid, 'the stale copy answers at once').to.equal('k1');
+    await refetched;
     expect(server.requests).to.equal(2);
   });
 
@@ -105,9 +111,12 @@ describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
     await remote.getKey('k1', 'ES256');
     server.failing = true;
     t += 120_000;
+    const refetched = server.nextRequest();
     const key: Key | undefined = await remote.getKey('k1', 'ES256');
     expect(key?.kid).to.equal('k1');
+    await refetched;
     expect(server.requests).to.equal(2);
+    expect((await remote.getKey('k1', 'ES256'))?.kid, 'and after the refetch failed').to.equal('k1');
   });
 
   it('ignores keys of algorithms it was not configured for', async () => {
