@@ -61,6 +61,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 const HEADER_MEMO_MAX = 256;
 const headerMemo = new Map<string, JwsHeader>();
 
+/** Empties the header memo: mutation testing (stryker.config.mjs) runs every spec from a cold parse. */
+export function forgetHeaders(): void {
+  headerMemo.clear();
+}
+
 function rememberHeader(encodedHeader: string, header: JwsHeader): void {
   if (headerMemo.size >= HEADER_MEMO_MAX) headerMemo.clear();
   headerMemo.set(encodedHeader, Object.freeze(header));
