@@ -155,7 +155,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
       const verified = await verifier.verify(token);
       assertAccessToken(verified.payload);
       const user = await userOf(verified.payload);
-      const issued = await issuer.refresh(verified.payload);
+      const issued = await issuer.refresh(verified.payload, verified.token);
       previousJti = typeof verified.payload.jti === 'string' ? verified.payload.jti : undefined;
       refreshed = result(issued.token, issued.payload, user);
     }

@@ -1,7 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
-import { assertKeyFitsAlgorithm, createKey, isValidKid, type Key, MAX_KID_LENGTH } from '../keyring/key.js';
+import { assertKeyFitsAlgorithm, assertStrongSecret, createKey, isValidKid, type Key, MAX_KID_LENGTH } from '../keyring/key.js';
 import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from '../keyring/material.js';
 import type { KoaJwtConfig } from './types.js';
 
@@ -76,10 +76,13 @@ export function resolveStaticKeys(section: KeysSection, algorithms: readonly Alg
   }
   // Material is imported and checked here, under its own config path (keys.secret[1]), before
   // createKey sees it: createKey's paths are those of a key spec (key.secret).
-  for (const { material, path, kid } of secrets) {
+  for (const [index, { material, path, kid }] of secrets.entries()) {
     const secret = importSecret(material, path);
     assertKeyFitsAlgorithm(secret, hsAlg!, path);
-    keys.push(createKey({ alg: hsAlg!, secret, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path }));
+    assertStrongSecret(secret, path);
+    // An unnamed secret signs tokens without a kid (Key.labelOnly), which insistOnKid would refuse.
+    if (!kid && section.insistOnKid) throw new ConfigError(path, 'with keys.insistOnKid every secret needs a kid: give { "<kid>": secret } (a secret\'s kid is never derived from the secret)');
+    keys.push(createKey({ alg: hsAlg!, secret, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path, label: `secret-${index + 1}` }));
   }
   for (const { material, path, kid } of privates) {
     const privateKey = importPrivateKey(material, path);

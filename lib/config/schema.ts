@@ -11,6 +11,7 @@ import type { AuthUser, UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
 import { resolveCsrfKey } from './csrf.js';
 import { secondsOf } from './duration.js';
+import { resolveJwksUri } from './jwks-uri.js';
 import { resolveStaticKeys } from './keys.js';
 import { checkRotationTimings } from './rotation-timing.js';
 import { hashingSchema, throttleSchema } from './throttle.js';
@@ -109,6 +110,8 @@ const shape = z.strictObject({
     jwksUri: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
     /** How long a fetched remote JWKS is trusted before it is fetched again. */
     jwksCacheMaxAge: duration.default(600),
+    /** Allow an http:// `jwksUri` to another machine (default: https, or http to this machine only). */
+    jwksAllowHttp: z.boolean().default(false),
     /** Managed rotation (docs/rotation.md). */
     rotation: rotation.optional(),
     /** A key directory with a manifest (docs/rotation.md). */
@@ -246,7 +249,8 @@ function normalise(config: Shape) {
     checkRotationTimings({ rotation: managed, jwksMaxAge: maxAge, maxLifetime, leeway: tokenIn.leeway });
   }
 
-  const hasKeySource = staticKeys.length > 0 || keysIn.jwksUri !== undefined || managed !== undefined;
+  const jwksUri = resolveJwksUri(keysIn);
+  const hasKeySource = staticKeys.length > 0 || jwksUri !== undefined || managed !== undefined;
   if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-kit keys generate --dir ${keysIn.dir} --state active\``);
   if (!hasKeySource) {
     const first = algorithms[0]!;
@@ -273,7 +277,7 @@ function normalise(config: Shape) {
       /** The configured keys and those of keys.dir, imported once; koaJwt() puts them in its keyring. */
       static: staticKeys as readonly Key[],
       insistOnKid: keysIn.insistOnKid,
-      ...(keysIn.jwksUri !== undefined ? { jwksUri: keysIn.jwksUri } : {}),
+      ...(jwksUri !== undefined ? { jwksUri } : {}),
       jwksCacheMaxAge: keysIn.jwksCacheMaxAge,
       ...(managed ? { rotation: managed } : {}),
       ...(keysIn.dir !== undefined ? { dir: keysIn.dir } : {}),

@@ -1,7 +1,8 @@
-import { createHash, createPublicKey, KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm, MIN_RSA_BITS } from './algorithms.js';
 import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from './material.js';
+import { HOW_TO_MAKE_A_SECRET, weakSecretReason } from './secret-strength.js';
 
 /**
  * `next`: published and verifies, does not sign yet. `active`: verifies; the first active key
@@ -26,6 +27,14 @@ export interface Key {
   readonly createdAt: Date;
   /** After this instant the key is no longer needed (managed rotation removes it then). */
   readonly notAfter?: Date;
+  /**
+   * The kid is a local label (`secret-1`), never written into a token: a secret given without a
+   * kid signs tokens without one. Any default derived from the secret (its RFC 7638 thumbprint,
+   * an HMAC of a label) would publish a fast offline oracle of it in every token, and link the
+   * services that share it; a label that does not depend on the secret means nothing outside
+   * this process, so it stays out of tokens, and instances agree because there is nothing to agree on.
+   */
+  readonly labelOnly?: true;
 }
 
 /** What `keyring.add()` and the config accept for one key. */
@@ -46,7 +55,8 @@ export function isValidKid(kid: unknown): kid is string {
 }
 
 /**
- * RFC 7638 JWK thumbprint (SHA-256, base64url): a stable kid derived from the key itself.
+ * RFC 7638 JWK thumbprint (SHA-256, base64url): the default kid of a public key, derived from
+ * what is published anyway. Never used for a secret (see `Key.labelOnly`).
  *
  * @example
  * ```ts
@@ -59,6 +69,16 @@ export function thumbprint(key: KeyObject): string {
   const members = required[jwk.kty] ?? Object.keys(jwk).sort();
   const canonical = JSON.stringify(Object.fromEntries(members.map((m) => [m, jwk[m]])));
   return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/**
+ * Refuses a secret of evidently low entropy (DESIGN: "Secrets of evidently low entropy are
+ * refused"): a length rule alone passes `my_very_long_and_safe_secret_key`, which a cracker's
+ * word list holds. Throws a ConfigError naming `path` that says how to make a good one.
+ */
+export function assertStrongSecret(key: KeyObject, path: string): void {
+  const reason = weakSecretReason(key.export());
+  if (reason) throw new ConfigError(path, `this secret is too easy to guess: ${reason}; ${HOW_TO_MAKE_A_SECRET}`);
 }
 
 /** Checks that `key` is of the type and strength `alg` needs; throws a ConfigError naming `path`. */
@@ -100,7 +120,11 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, path: str
  * Builds a Key from a spec. `verifies` is the configured algorithm list: the key may verify
  * those of its own family (and, for secrets, those its length allows), and nothing else.
  */
-export function createKey(spec: KeySpec, options: { state: KeyState; verifies?: readonly Algorithm[]; path: string; createdAt?: Date; notAfter?: Date }): Key {
+export function createKey(spec: KeySpec, options: {
+  state: KeyState; verifies?: readonly Algorithm[]; path: string; createdAt?: Date; notAfter?: Date; label?: string;
+  /** Only for fixed external test vectors (Wycheproof): they test signatures, not key policy. */
+  allowWeakSecret?: boolean;
+}): Key {
   const { path } = options;
   if (!isAlgorithm(spec.alg)) throw new ConfigError(`${path}.alg`, `unknown algorithm ${JSON.stringify(spec.alg)}`);
   const alg = spec.alg;
@@ -114,6 +138,7 @@ export function createKey(spec: KeySpec, options: { state: KeyState; verifies?: 
     }
     signingKey = verifyingKey = importSecret(spec.secret, `${path}.secret`);
     assertKeyFitsAlgorithm(signingKey, alg, `${path}.secret`);
+    if (!options.allowWeakSecret) assertStrongSecret(signingKey, `${path}.secret`);
   } else {
     if (spec.secret !== undefined) throw new ConfigError(`${path}.secret`, `${alg} needs a private or public key, not a shared secret`);
     if (spec.privateKey !== undefined) {
@@ -132,7 +157,9 @@ export function createKey(spec: KeySpec, options: { state: KeyState; verifies?: 
   if (spec.kid !== undefined && !isValidKid(spec.kid)) {
     throw new ConfigError(`${path}.kid`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters`);
   }
-  const kid = spec.kid ?? thumbprint(verifyingKey);
+  // A secret's default kid never depends on the secret (DESIGN: "A secret's kid never reveals a hash of the secret").
+  const labelOnly = spec.kid === undefined && family === 'secret';
+  const kid = spec.kid ?? (labelOnly ? options.label ?? `secret-${randomBytes(6).toString('base64url')}` : thumbprint(verifyingKey));
   const algorithms = (options.verifies ?? [alg]).filter((a) => {
     if (algorithmInfo(a).family !== family) return false;
     if (family === 'secret') return (verifyingKey.symmetricKeySize ?? 0) >= algorithmInfo(a).hashBytes;
@@ -146,6 +173,7 @@ export function createKey(spec: KeySpec, options: { state: KeyState; verifies?: 
     kid, alg, algorithms: Object.freeze(algorithms), signingKey, verifyingKey,
     state: options.state, createdAt: options.createdAt ?? new Date(),
     ...(options.notAfter ? { notAfter: options.notAfter } : {}),
+    ...(labelOnly ? { labelOnly: true as const } : {}),
   });
 }
 

@@ -112,6 +112,7 @@ export class Keyring {
       })
       : createKey(spec, { state: options.state ?? 'next', verifies: this.algorithms, path: 'key', ...options });
     if (this.#keys.has(key.kid)) throw new KeyInvalidError(`keyring: kid ${key.kid} is already present`);
+    if (key.labelOnly && this.insistOnKid) throw new KeyInvalidError('keyring: with insistOnKid a secret needs a kid (its tokens would carry none)');
     if (!this.algorithms.includes(key.alg)) throw new KeyInvalidError(`keyring: ${key.alg} is not one of keys.algorithm (${this.algorithms.join(', ')})`);
     // An active key added is meant to sign: it goes before the current signer.
     if (key.state === 'active') this.#keys = new Map([[key.kid, key], ...this.#keys]);

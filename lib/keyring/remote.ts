@@ -1,9 +1,10 @@
 import { createPublicKey } from 'node:crypto';
-import jwksRsa from 'jwks-rsa';
-import { KeySourceUnavailableError } from '../errors.js';
+import type jwksRsa from 'jwks-rsa';
+import { KeySourceUnavailableError, TokenInvalidError } from '../errors.js';
 import { type Algorithm, isAlgorithm } from './algorithms.js';
 import { createKey, defaultAlgorithmFor, type Key } from './key.js';
 import type { RemoteKeySource } from './keyring.js';
+import { DEFAULT_JWKS_LIMITS, fetchJwks } from './jwks-fetch.js';
 
 export interface RemoteKeySourceOptions {
   jwksUri: string;
@@ -13,11 +14,16 @@ export interface RemoteKeySourceOptions {
   cacheMaxAge?: number;
   /** Fetches allowed per minute in steady state, whatever the kids asked for (plus a burst of 2). Default 10. */
   requestsPerMinute?: number;
-  /** Fetch timeout (ms). Default 5 s. */
+  /** Total deadline of one fetch (ms), not reset by each byte. Default 5 s. */
   timeout?: number;
+  /** Largest JWKS body read (bytes). Default 1 MiB. */
+  maxBytes?: number;
   /** A clock for intervals (ms), for tests. Default performance.now (monotonic). */
   now?: () => number;
 }
+
+/** The most remote keys a token without kid is tried against (an issuer rotating keys publishes two or three). */
+export const MAX_KIDLESS_CANDIDATES = 4;
 
 /** The JWKS as last fetched: kid → key, and when it was fetched. */
 interface Snapshot {
@@ -40,7 +46,14 @@ interface Snapshot {
  *   a moment before (its cacheMaxAge had run out) — a key that signs soon after it is
  *   published is found. Without a token the kid is answered from the snapshot (401 token_invalid);
  * - a failed fetch is a 503 (KeySourceUnavailableError) unless the kid is in the last snapshot,
- *   which then keeps serving (an issuer outage does not log everyone out).
+ *   which then keeps serving (an issuer outage does not log everyone out);
+ * - a stale snapshot keeps answering while it is refetched in the background: a known kid never
+ *   waits for the issuer, however slowly it answers;
+ * - a fetch has a total deadline and a byte cap, and keeps only keys that pass the checks a
+ *   configured JWK gets (jwks-fetch.ts);
+ * - a token without kid is tried against the remote keys only when there are at most
+ *   MAX_KIDLESS_CANDIDATES of its alg: each try is a signature check, and an issuer publishing
+ *   2,000 keys made every kid-less forgery cost 0.7 s of CPU.
  *
  * @example
  * ```ts
@@ -49,7 +62,14 @@ interface Snapshot {
  * ```
  */
 export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
-  const client = jwksRsa({ jwksUri: options.jwksUri, cache: false, rateLimit: false, timeout: options.timeout ?? 5000 });
+  const limits = { deadline: options.timeout ?? DEFAULT_JWKS_LIMITS.deadline, maxBytes: options.maxBytes ?? DEFAULT_JWKS_LIMITS.maxBytes };
+  // jwks-rsa (a hundred modules) is loaded with the first fetch, not at import: only a service
+  // that verifies another issuer's tokens needs it.
+  let client: Promise<{ getSigningKeys(): Promise<jwksRsa.SigningKey[]> }> | undefined;
+  const jwksClient = () => (client ??= import('jwks-rsa').then((m) => {
+    const make = (m as { default?: typeof jwksRsa }).default ?? (m as unknown as typeof jwksRsa);
+    return make({ jwksUri: options.jwksUri, cache: false, rateLimit: false, fetcher: (uri) => fetchJwks(uri, limits) });
+  }));
   const clock = options.now ?? (() => performance.now());
   const cacheMaxAge = options.cacheMaxAge ?? 600_000;
   const refillPerMs = (options.requestsPerMinute ?? 10) / 60_000;
@@ -77,7 +97,7 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     fetches = Math.max(0, fetches - 1); // the first fetch goes even from an empty bucket
     let signingKeys: jwksRsa.SigningKey[];
     try {
-      signingKeys = await client.getSigningKeys();
+      signingKeys = await (await jwksClient()).getSigningKeys();
     } catch (err) {
       // A JWKS that answers but publishes no usable key is an empty set, not an outage.
       if ((err as Error)?.name === 'JwksError' && /did not contain any/.test((err as Error).message)) signingKeys = [];
@@ -106,17 +126,16 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
   }
   const mayRefetch = () => { refill(); return fetches >= 1; };
 
-  /** The current snapshot, fetching when there is none or it is too old. */
+  /**
+   * The current snapshot. Only the very first one is waited for; a stale one answers at once
+   * while it is refetched in the background (within the rate limit), so a misbehaving issuer
+   * never holds a request whose key is already known.
+   */
   async function current(): Promise<Snapshot> {
     if (fresh(snapshot)) return snapshot;
-    if (inFlight) return inFlight;
-    if (snapshot && !mayRefetch()) return snapshot; // a failing issuer is not hammered either
-    try {
-      return await refetch();
-    } catch (err) {
-      if (snapshot) return snapshot;
-      throw err;
-    }
+    if (!snapshot) return inFlight ?? refetch();
+    if (!inFlight && mayRefetch()) refetch().catch(() => undefined); // the last good copy keeps serving
+    return snapshot;
   }
 
   return {
@@ -131,7 +150,9 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     },
     async getKeys(alg) {
       const snap = await current();
-      return [...snap.keys.values()].filter((k) => k.algorithms.includes(alg));
+      const keys = [...snap.keys.values()].filter((k) => k.algorithms.includes(alg));
+      if (keys.length > MAX_KIDLESS_CANDIDATES) throw new TokenInvalidError(`The token has no kid, and the issuer publishes ${keys.length} ${alg} keys: a kid is required.`);
+      return keys;
     },
     close() {
       closed = true;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { InvalidRequestError, StoreUnavailableError, TokenRevokedError } from '../errors.js';
@@ -6,7 +5,7 @@ import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
 import { userIdOf } from '../tokens/issuer.js';
 import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
-import { familyIdOf, latestFamilyExpiry } from '../tokens/family.js';
+import { familyIdOf, latestFamilyExpiry, tokenHashId } from '../tokens/family.js';
 import { createRevocationCache } from './cache.js';
 
 /** What to revoke: a verified token (the string is known), or a payload the application trusts. */
@@ -19,12 +18,7 @@ export interface Revocation {
   revoke(target: RevocationTarget): Promise<string>;
 }
 
-/**
- * `sha256:<hex>` of the signing input (header.payload): the id of a token that has no jti (only
- * where `tokenId` is `off` or `include`). The signature is left out: an ES256 signature (r, s)
- * has a twin (r, n − s) that verifies too, and hashing it would let that twin of a revoked token through.
- */
-export const tokenHashId = (token: string): string => `sha256:${createHash('sha256').update(token.slice(0, token.lastIndexOf('.'))).digest('hex')}`;
+export { tokenHashId } from '../tokens/family.js';
 
 /**
  * Revocation keyed on `jti` and the family id (`orig_jti ?? jti`), never on the token string
@@ -87,11 +81,9 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
   }
 
   async function revoke({ token, payload }: RevocationTarget): Promise<string> {
+    const tokenId = familyIdOf(payload, byHash ? token : undefined);
+    if (tokenId === undefined) throw new InvalidRequestError('This token has no id (jti): give the token itself to revoke it.');
     const family = familyIdOf(payload);
-    if (family === undefined && (!byHash || token === undefined)) {
-      throw new InvalidRequestError('This token has no id (jti): give the token itself to revoke it.');
-    }
-    const tokenId = family ?? tokenHashId(token!);
     const user = userIdOf(payload);
     const at = new Date();
     const expiresAt = new Date(latestFamilyExpiry(payload, config) * 1000);

@@ -4,7 +4,7 @@ import { RefreshExpiredError, RefreshNotAllowedError, SigningKeyUnavailableError
 import type { Key } from '../keyring/key.js';
 import type { AuthUser } from '../users/provider.js';
 import { type JwtPayload, newTokenId, now } from './claims.js';
-import { familyIdOf, refreshDeadline } from './family.js';
+import { familyIdOf, firstFamilyId, refreshDeadline } from './family.js';
 import { signPayload } from './jws.js';
 
 /** A freshly signed token and the claims it carries. */
@@ -38,8 +38,11 @@ export interface Issuer {
   issue(user: AuthUser, options?: IssueOptions): Promise<IssuedToken>;
   /** Signs an already built claim set (refresh keeps the claims and renews the registered ones). */
   sign(payload: JwtPayload): Promise<string>;
-  /** drf-jwt refresh: a new token of the same family (same orig_iat, orig_jti = family id). */
-  refresh(payload: JwtPayload): Promise<IssuedToken>;
+  /**
+   * drf-jwt refresh: a new token of the same family (same orig_iat, orig_jti = family id). Give
+   * the old token itself too: a token without jti or orig_jti is then its family's id (its hash).
+   */
+  refresh(payload: JwtPayload, token?: string): Promise<IssuedToken>;
 }
 
 /** The user_id claim as a store or provider key. */
@@ -77,13 +80,14 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     let exp = at + (opts.expiresIn ?? tokenConfig.expiresIn);
     if (opts.notAfter !== undefined) exp = Math.min(exp, opts.notAfter);
     const jti = withJti ? newTokenId() : undefined;
+    const origJti = opts.family?.origJti ?? firstFamilyId(jti, config);
     const payload: JwtPayload = {
       ...custom,
       iat: at,
       exp,
       ...(jti ? { jti } : {}),
       ...(refreshConfig.allow ? { orig_iat: opts.family?.origIat ?? at } : {}),
-      ...(opts.family?.origJti ? { orig_jti: opts.family.origJti } : {}),
+      ...(origJti ? { orig_jti: origJti } : {}),
       ...(audience ? { aud: audience } : {}),
       ...(issuer ? { iss: issuer } : {}),
       ...(opts.tokenType ? { token_type: opts.tokenType } : {}),
@@ -93,12 +97,12 @@ export function createIssuer(config: ResolvedConfig, options: { signingKeyOverri
     return { token: await sign(payload), payload };
   }
 
-  async function refresh(old: JwtPayload): Promise<IssuedToken> {
+  async function refresh(old: JwtPayload, token?: string): Promise<IssuedToken> {
     if (!refreshConfig.allow) throw new RefreshNotAllowedError('Token refresh is disabled.');
     if (typeof old.orig_iat !== 'number') throw new RefreshNotAllowedError('This token has no orig_iat and cannot be refreshed.');
     const at = now();
     if (at >= refreshDeadline(old.orig_iat, config)) throw new RefreshExpiredError();
-    const origJti = familyIdOf(old);
+    const origJti = familyIdOf(old, token);
     let exp = at + tokenConfig.expiresIn;
     // An impersonation token is never refreshed past the lifetime of the first one.
     if (old.act && typeof old.orig_exp === 'number') exp = Math.min(exp, old.orig_exp);

@@ -63,6 +63,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 const HEADER_MEMO_MAX = 256;
 const headerMemo = new Map<string, JwsHeader>();
 
+/** Empties the header memo: mutation testing (stryker.config.mjs) runs every spec from a cold parse. */
+export function forgetHeaders(): void {
+  headerMemo.clear();
+}
+
 function rememberHeader(encodedHeader: string, header: JwsHeader): void {
   if (headerMemo.size >= HEADER_MEMO_MAX) headerMemo.clear();
   headerMemo.set(encodedHeader, Object.freeze(header));
@@ -131,7 +136,7 @@ let jsonwebtoken: Promise<typeof import('jsonwebtoken')> | undefined;
 const loadJsonwebtoken = () => (jsonwebtoken ??= import('jsonwebtoken').then((m) => ((m as { default?: typeof import('jsonwebtoken') }).default ?? m)));
 
 /** Signs `payload` with `key` into a compact JWS whose header carries the key's kid. */
-export async function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.kid): Promise<string> {
+export async function signPayload(payload: Record<string, unknown>, key: Key, signingKey: KeyObject | undefined = key.signingKey, kid: string | undefined = key.labelOnly ? undefined : key.kid): Promise<string> {
   if (!signingKey) throw new Error(`key ${key.kid} cannot sign`);
   const alg: Algorithm = key.alg;
   if (alg === 'EdDSA') {

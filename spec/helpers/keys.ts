@@ -58,5 +58,5 @@ export function secretOf(bytes: number): string {
   return randomBytes(Math.ceil(bytes / 2)).toString('hex').slice(0, bytes);
 }
 
-/** A fixed 32-byte secret: the default secret of the test apps. */
-export const SECRET = 'test-secret-0123456789abcdefghijklmnop';
+/** A fixed random secret (43 bytes, from `koa-jwt-kit keys generate --secret`): the default secret of the test apps. */
+export const SECRET = 'Y-7gD2AmB6a2XAUgjJIOskyVL3Eerpwbz62ly2_Qrdg';

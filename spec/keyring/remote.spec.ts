@@ -27,6 +27,10 @@ class JwksServer {
     });
     return this;
   }
+  /** Resolves when the next request arrives (a stale copy is refetched in the background). */
+  nextRequest(): Promise<void> {
+    return new Promise((resolve) => this.listening.server.once('request', () => resolve()));
+  }
   publish(kid: string, name = kid) {
     const jwk = keyPair('P-256', name).publicKey.export({ format: 'jwk' });
     this.keys.push({ ...jwk, kid, alg: 'ES256', use: 'sig' });
@@ -53,7 +57,9 @@ describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
     for (let i = 0; i < 5; i++) expect((await remote.getKey('k1', 'ES256'))?.kid).to.equal('k1');
     expect(server.requests).to.equal(1);
     t += 60_000;
-    await remote.getKey('k1', 'ES256');
+    const refetched = server.nextRequest();
+    expect((await remote.getKey('k1', 'ES256'))?.kid, 'the stale copy answers at once').to.equal('k1');
+    await refetched;
     expect(server.requests).to.equal(2);
   });
 
@@ -91,7 +97,9 @@ describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
     const remote = source({ cacheMaxAge: 60_000, requestsPerMinute: 10 });
     await remote.getKey('k1', 'ES256');
     t += 60_000;
-    await remote.getKey('k1', 'ES256'); // the cache had run out: a refetch
+    // The cache had run out: a refetch, awaited (an unknown kid waits for it; a known one would not).
+    expect(await remote.getKey('k0', 'ES256')).to.equal(undefined);
+    expect(server.requests).to.equal(2);
     t += 1_000;
     server.publish('k2'); // published, and signing, a second later
     expect((await remote.getKey('k2', 'ES256'))?.kid).to.equal('k2');
@@ -116,9 +124,12 @@ describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
     await remote.getKey('k1', 'ES256');
     server.failing = true;
     t += 120_000;
+    const refetched = server.nextRequest();
     const key: Key | undefined = await remote.getKey('k1', 'ES256');
     expect(key?.kid).to.equal('k1');
+    await refetched;
     expect(server.requests).to.equal(2);
+    expect((await remote.getKey('k1', 'ES256'))?.kid, 'and after the refetch failed').to.equal('k1');
   });
 
   it('ignores keys of algorithms it was not configured for', async () => {

@@ -72,13 +72,13 @@ describe('per-user secrets', () => {
 
   describe('userSecrets: (user) => secret (drf-jwt\'s function form)', () => {
     it('signs with the function\'s secret, so changing it logs the user out', async () => {
-      const secrets: Record<string, string> = { '1': 'alice-secret-0123456789abcdefghijklmnop', '3': 'root-secret-0123456789abcdefghijklmnopq' };
+      const secrets: Record<string, string> = { '1': 'dRlEP8IQVJ11BA7j5nyi-zQweS49zvf_WVZB3eK7JIk', '3': 'iKar9-TNtWZHP8oFL_wtS2n54xBYTjVpQE-ipu54duE' };
       // The verified-token cache may keep a function-form token for up to 5 s after a change it cannot see.
       const auth = koaJwt(testConfig({ userSecrets: (user) => secrets[String(user.id)]!, token: { cache: false } }));
       const { token } = await auth.issue(alice);
       expect(jwt.verify(token, secrets['1']!, { algorithms: ['HS256'] })).to.include({ user_id: '1' });
       await auth.verify(token);
-      secrets['1'] = 'alice-secret-changed-0123456789abcdefghijk';
+      secrets['1'] = 'PXa5Dgy8sU5vn9OGKeWdgBvzGZvex0bDG2196n2NyzA';
       expect(await code(auth.verify(token))).to.equal('token_invalid');
     });
 

@@ -84,11 +84,22 @@ describe('revocation', () => {
       expect(added[0]!.tokenId).to.equal(decode(token).payload.jti);
     });
 
-    it('matches a token without jti by sha256:<hex of its signing input> with tokenId off', async () => {
+    it('keys a tokenId-off token on the family id it carries from its first token on (orig_jti)', async () => {
       const { store, added } = recordingStore();
       const auth = koaJwt(testConfig({ store, token: { tokenId: 'off' } }));
       const { token } = await auth.issue(alice);
-      expect(decode(token).payload).to.not.have.property('jti');
+      const { payload } = decode(token);
+      expect(payload).to.not.have.property('jti');
+      expect(payload.orig_jti).to.be.a('string');
+      expect(await auth.blacklist(token)).to.equal(payload.orig_jti);
+      expect(added[0]!.tokenId).to.equal(payload.orig_jti);
+    });
+
+    it('matches a token without jti or family (tokenId off, no refresh) by sha256:<hex of its signing input>', async () => {
+      const { store, added } = recordingStore();
+      const auth = koaJwt(testConfig({ store, token: { tokenId: 'off' }, refresh: { allow: false } }));
+      const { token } = await auth.issue(alice);
+      expect(decode(token).payload).to.not.have.any.keys('jti', 'orig_jti');
       const id = await auth.blacklist(token);
       expect(id).to.equal(`sha256:${createHash('sha256').update(token.slice(0, token.lastIndexOf('.'))).digest('hex')}`);
       expect(added[0]!.tokenId).to.equal(id);
@@ -104,7 +115,7 @@ describe('revocation', () => {
     });
 
     it('refuses to revoke a payload that has no jti (nothing to key the entry on)', async () => {
-      const auth = koaJwt(testConfig({ token: { tokenId: 'off' } }));
+      const auth = koaJwt(testConfig({ token: { tokenId: 'off' }, refresh: { allow: false } }));
       const { payload } = await auth.issue(alice);
       expect((await rejection(auth.blacklist(payload as never))).code).to.equal('invalid_request');
     });

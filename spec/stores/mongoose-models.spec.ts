@@ -97,8 +97,9 @@ describe('mongoose models (no server)', () => {
       captured = [];
       answer = null;
       sinon.stub(mongoose.Query.prototype, 'exec').callsFake(function (this: mongoose.Query<unknown, unknown>) {
-        captured.push({ op: (this as unknown as { op?: string }).op, model: this.model.modelName, filter: this.getFilter(), update: this.getUpdate() });
-        return Promise.resolve(answer);
+        const op = (this as unknown as { op?: string }).op;
+        captured.push({ op, model: this.model.modelName, filter: this.getFilter(), update: this.getUpdate() });
+        return Promise.resolve(typeof answer === 'function' ? (answer as (op?: string) => unknown)(op) : answer);
       });
     });
     afterEach(() => sinon.restore());
@@ -127,6 +128,45 @@ describe('mongoose models (no server)', () => {
       expect(captured).to.have.length(1);
       expect(captured[0]!.op).to.equal('findOneAndUpdate');
       expect(captured[0]!.filter).to.deep.equal({ jti: 'j1', consumedAt: null, revokedAt: null });
+    });
+
+    describe('consume tells a lost race from a revoked family (issue 11.8: swapping them failed no spec)', () => {
+      const lost = (doc: unknown) => (op?: string) => (op === 'findOneAndUpdate' ? null : doc);
+
+      it('a token already consumed, in a live family, is reused', async () => {
+        answer = lost({ consumedAt: new Date(), revokedAt: null });
+        expect(await store().refreshTokens.consume('j1', new Date())).to.equal('reused');
+      });
+
+      it('a token of a revoked family is revoked, consumed or not', async () => {
+        answer = lost({ consumedAt: null, revokedAt: new Date() });
+        expect(await store().refreshTokens.consume('j1', new Date())).to.equal('revoked');
+        answer = lost({ consumedAt: new Date(), revokedAt: new Date() });
+        expect(await store().refreshTokens.consume('j1', new Date())).to.equal('revoked');
+      });
+
+      it('a token the store never saw is unknown', async () => {
+        answer = lost(null);
+        expect(await store().refreshTokens.consume('j1', new Date())).to.equal('unknown');
+      });
+    });
+
+    describe('save into a family revoked meanwhile (issue 11.8: saving it live failed no spec)', () => {
+      const record = { jti: 'j2', family: 'fam-1', user: '1', expiresAt: new Date('2030-01-01T00:00:00Z') };
+      const replacement = () => captured.find((c) => c.op === 'replaceOne')!.update as Record<string, unknown>;
+
+      it('is born revoked', async () => {
+        answer = (op?: string) => (op === 'findOne' ? { _id: 'x' } : null); // exists() is a findOne
+        await store().refreshTokens.save(record);
+        expect(captured[0]!.filter).to.deep.equal({ family: 'fam-1', revokedAt: { $ne: null } });
+        expect(replacement().revokedAt).to.be.instanceOf(Date);
+      });
+
+      it('in a live family it is saved live (the control)', async () => {
+        answer = null;
+        await store().refreshTokens.save(record);
+        expect(replacement().revokedAt).to.equal(null);
+      });
     });
 
     it('refuses an attacker object as jti, kid or user before any query is sent', async () => {

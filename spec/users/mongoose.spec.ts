@@ -20,11 +20,20 @@ describe('mongooseUsers', () => {
   beforeEach(() => {
     filters = [];
     sinon.stub(mongoose.Query.prototype, 'exec').callsFake(function (this: mongoose.Query<unknown, unknown>) {
+      // As a server would: the filter is cast first (a CastError for an id that is no ObjectId),
+      // and a `select: false` field comes back only when the query asked for it with `+field`.
+      try {
+        this.cast(this.model);
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const filter = this.getFilter();
       filters.push(filter);
       const [field, value] = Object.entries(filter)[0]!;
-      const match = docs.find((d) => String(d[field]) === value);
-      return Promise.resolve(match ? { ...match } : null);
+      const match = docs.find((d) => String(d[field]) === String(value));
+      if (!match) return Promise.resolve(null);
+      const { hash, ...rest } = match;
+      return Promise.resolve((this.projection() as Record<string, unknown> | undefined)?.['+hash'] ? { ...rest, hash } : rest);
     });
   });
   afterEach(() => sinon.restore());
@@ -46,6 +55,16 @@ describe('mongooseUsers', () => {
   it('refuses an unknown user with the same answer as a wrong password', async () => {
     expect(await users().authenticate('nobody@example.test', 'alice-password')).to.equal(undefined);
     expect(filters[0]).to.deep.equal({ email: 'nobody@example.test' });
+  });
+
+  it('reads the password field that the schema hides (select: false) only to authenticate', async () => {
+    expect(await users().authenticate('alice@example.test', 'alice-password'), 'found with +hash').to.not.equal(undefined);
+    expect(await users().findByUsername('alice@example.test')).to.not.have.property('hash');
+  });
+
+  it('an id that is not an ObjectId (a CastError at the server) is no user, for findById and for a token\'s user', async () => {
+    expect(await users().findById('not-an-object-id')).to.equal(undefined);
+    expect(await users().findById('{"$ne":null}')).to.equal(undefined);
   });
 
   it('finds users by id and by username; an id that is not an ObjectId is no user, not a failure', async () => {

@@ -25,6 +25,18 @@ function newKeyText(alg: Algorithm, format: 'pem' | 'jwk'): { text: string; thum
   return { text, thumb: thumbprint(privateKey) };
 }
 
+/**
+ * `keys generate --secret`: a random HS secret on stdout, for `keys.secret` or an environment
+ * variable; nothing is written. As many random bytes as the hash output (RFC 7518 §3.2), in
+ * base64url: as a UTF-8 string it is longer than that, and it passes the weak-secret check.
+ */
+function generateSecret(options: Options, io: CommandIo): number {
+  const alg = options.alg ?? 'HS256';
+  if (!isAlgorithm(alg) || algorithmInfo(alg).family !== 'secret') throw new UsageError(`--secret makes a shared secret: --alg is HS256, HS384 or HS512 (got ${JSON.stringify(alg)})`);
+  io.stdout(randomBytes(algorithmInfo(alg).hashBytes).toString('base64url'));
+  return EXIT.ok;
+}
+
 function generate(dir: string, manifest: KeyManifest, options: Options, io: CommandIo): number {
   const alg = options.alg;
   if (!isAlgorithm(alg)) throw new UsageError(`--alg is required: one of ${ALGORITHMS.join(', ')} (got ${JSON.stringify(alg ?? null)})`);
@@ -80,13 +92,14 @@ function list(manifest: KeyManifest, io: CommandIo): number {
 export const keysCommand: Command = {
   name: 'keys',
   summary: 'generate, list, promote and retire the keys of a key directory (keys.dir)',
-  usage: 'keys generate --alg <ALG> [--kid <kid>] [--state next|active] [--format pem|jwk] [--dir keys/]\n       koa-jwt-kit keys list | promote <kid> | retire <kid> [--dir keys/]',
+  usage: 'keys generate --alg <ALG> [--kid <kid>] [--state next|active] [--format pem|jwk] [--dir keys/]\n       koa-jwt-kit keys generate --secret [--alg HS256|HS384|HS512]\n       koa-jwt-kit keys list | promote <kid> | retire <kid> [--dir keys/]',
   help: [
     'A key directory holds one key file per kid and manifest.json, whose order is the signing',
     'order: the first active key of the signing algorithm signs.',
     '',
     '  generate       write a new key file and add it to the manifest (default state: next, at',
     '                 the end; active, first, for the first key of an empty directory)',
+    '  generate --secret  print a random shared secret for keys.secret (HS*); writes nothing',
     '  list           kid, alg, state, created and file of every key, in manifest order',
     '  promote <kid>  make <kid> the signing key (moved first); the previous signer is retired',
     '  retire <kid>   stop <kid> signing; it keeps verifying and stays published',
@@ -101,12 +114,14 @@ export const keysCommand: Command = {
     kid: { type: 'string' },
     state: { type: 'string' },
     format: { type: 'string' },
+    secret: { type: 'boolean' },
   },
   async run({ args, options, io }) {
     const [sub, kid, extra] = args;
     if (!sub) throw new UsageError(`give a command: ${SUBCOMMANDS.join(', ')}`);
     if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown command keys ${sub}`);
     if (extra !== undefined || (sub === 'generate' || sub === 'list' ? kid !== undefined : false)) throw new UsageError(`unexpected argument ${extra ?? kid}`);
+    if (sub === 'generate' && options.secret === true) return generateSecret(options, io);
     const dir = resolve(io.cwd, (options.dir as string | undefined) ?? 'keys/');
     if (sub === 'generate' && !existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     let manifest: KeyManifest;
