@@ -29,4 +29,10 @@ describe('POST /token/impersonate: the target id', () => {
     for (const user of [undefined, null, '']) expect((await impersonate(user)).body.fields.user, String(user)).to.equal('This field is required.');
     for (const user of [true, {}, ['1']]) expect((await impersonate(user)).body.fields.user, JSON.stringify(user)).to.equal('This field must be a user id (string or integer).');
   });
+
+  it('answers a token with Cache-Control: no-store (a token is a credential)', async () => {
+    const res = await impersonate('1');
+    expect(res.status).to.equal(201);
+    expect(res.headers['cache-control']).to.equal('no-store');
+  });
 });
