@@ -1,4 +1,5 @@
 import ms from 'ms';
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
 /** A duration as config takes it: seconds as a number, or an `ms`-style string ('5m', '7d'). */
@@ -44,3 +45,12 @@ export function parseDuration(value: Duration, path: string): number {
   if (typeof seconds !== 'number') throw new ConfigError(path, seconds.problem);
   return seconds;
 }
+
+/** A Duration in the config schema: parsed to seconds, or an issue saying what is wrong at its path. */
+export const durationSchema = z.union([z.number(), z.string()], { message: "expected seconds or a duration such as '5m'" })
+  .transform((value, ctx) => {
+    const seconds = secondsOf(value);
+    if (typeof seconds === 'number') return seconds;
+    ctx.addIssue({ code: 'custom', message: seconds.problem });
+    return z.NEVER;
+  });

@@ -10,7 +10,7 @@ import type { Store } from '../stores/store.js';
 import type { AuthUser, UserProvider } from '../users/provider.js';
 import { resolveCookie } from './cookie.js';
 import { resolveCsrfKey } from './csrf.js';
-import { secondsOf } from './duration.js';
+import { durationSchema } from './duration.js';
 import { resolveJwksUri } from './jwks-uri.js';
 import { resolveStaticKeys } from './keys.js';
 import { checkRotationTimings } from './rotation-timing.js';
@@ -39,13 +39,7 @@ const material = z.custom<KeyMaterial>(
 const keysByKid = z.record(z.string(), material);
 
 /** Seconds, or an `ms`-style duration ('5m', '7d'); parsed to seconds. */
-const duration = z.union([z.number(), z.string()], { message: "expected seconds or a duration such as '5m'" })
-  .transform((value, ctx) => {
-    const seconds = secondsOf(value);
-    if (typeof seconds === 'number') return seconds;
-    ctx.addIssue({ code: 'custom', message: seconds.problem });
-    return z.NEVER;
-  });
+const duration = durationSchema;
 const algorithm = z.enum(ALGORITHMS, {
   error: (issue) => (typeof issue.input === 'string' && issue.input.toLowerCase() === 'none'
     ? "'none' (unsigned tokens) is never accepted"

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { secondsOf } from './duration.js';
+import { durationSchema } from './duration.js';
 
 // Login protection's options (docs/login-protection.md). A username gets few tries (a person
 // mistypes a few times, a guesser needs thousands); an address gets more, since many people
@@ -14,13 +14,7 @@ const DEFAULTS = {
 
 type Part = keyof typeof DEFAULTS;
 
-const window = z.union([z.number(), z.string()], { message: "expected seconds or a duration such as '5m'" })
-  .transform((value, ctx) => {
-    const seconds = secondsOf(value);
-    if (typeof seconds !== 'number') ctx.addIssue({ code: 'custom', message: seconds.problem });
-    else if (!(seconds > 0)) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 seconds' });
-    return typeof seconds === 'number' ? seconds : z.NEVER;
-  });
+const window = durationSchema.refine((seconds) => seconds > 0, 'must be longer than 0 seconds');
 
 /** One limit: at most `limit` counted attempts per `window`, or `false`; defaults per part. */
 const limit = (part: Part) => z.union([z.literal(false), z.strictObject({

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Router from '@koa/router';
 import { expect } from 'chai';
@@ -7,19 +7,11 @@ import { type JwtState, type KoaJwt, koaJwt, memoryUsers } from '../../lib/index
 import { type Listening, listen } from '../helpers/listen.js';
 import { decode } from '../helpers/tokens.js';
 import { readmeCurlLines } from './readme-curl.js';
+import { hasCurl } from '../helpers/curl.js';
 
 // README.md's pair-mode recipe, run as printed against the service the README builds: its
 // complete service with the pair-mode config of that section. (The single-token recipe runs
 // against the demo, in spec/example/demo.spec.ts.)
-
-function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("README.md's pair-mode curl lines", function () {
   this.timeout(30_000);

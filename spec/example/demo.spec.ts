@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { readmeCurlLines } from '../docs/readme-curl.js';
 import { decode } from '../helpers/tokens.js';
+import { hasCurl } from '../helpers/curl.js';
 
 // The demo service as a user runs it: its own process, its own port, driven over HTTP.
 
@@ -23,15 +24,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Demo {
