@@ -8,20 +8,60 @@
 // that pin frozen configs and payloads would fail). The machine is shared
 // (2 cores): perTest coverage runs only the specs that reach a mutant, two workers at most.
 //
-// MUTATE_SCOPE=tokens|keys|remote runs one part; unset, all of them.
+// MUTATE_SCOPE=<scope> runs one part; unset, all of them. Each scope loads only the specs that
+// pin its code: a spec elsewhere that happens to build a config (every one reaches the secret
+// check and the keyring) would run for every mutant and kill nothing a nearer spec misses.
+// Fewer specs can only lower a score, never raise it.
 const SCOPES = {
-  tokens: [
-    'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
-    'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
-    'lib/routes/impersonate.ts', 'lib/routes/csrf.ts',
-  ],
-  keys: ['lib/keyring/key.ts', 'lib/keyring/keyring.ts', 'lib/keyring/material.ts', 'lib/keyring/secret-strength.ts'],
-  // Its specs run real HTTP servers with deadlines: many mutants end as timeouts, each restarting a worker.
-  remote: ['lib/keyring/remote.ts', 'lib/keyring/jwks-fetch.ts'],
+  tokens: {
+    mutate: [
+      'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
+      'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
+      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts',
+    ],
+    spec: [
+      'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
+      'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
+      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/**/*.spec.ts', 'spec/users/mongoose.spec.ts',
+    ],
+  },
+  // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.
+  keys: {
+    mutate: [
+      'lib/keyring/key.ts', 'lib/keyring/keyring.ts', 'lib/keyring/material.ts', 'lib/keyring/algorithms.ts',
+      'lib/keyring/jwks.ts', 'lib/keyring/dir.ts', 'lib/keyring/envelope.ts',
+    ],
+    spec: [
+      'spec/keyring/**/*.spec.ts', 'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/conformance/**/*.spec.ts',
+      'spec/config/**/*.spec.ts', 'spec/rotation/**/*.spec.ts', 'spec/routes/jwks.spec.ts', 'spec/cli/keys.spec.ts',
+    ],
+  },
+  // The start-up check that refuses guessable HS secrets.
+  secret: {
+    mutate: ['lib/keyring/secret-strength.ts'],
+    spec: ['spec/security/weak-secret.spec.ts', 'spec/keyring/secret-strength.spec.ts', 'spec/config/**/*.spec.ts'],
+  },
+  // Managed rotation shared through the store, its timing plan, per-user secrets.
+  rotation: {
+    mutate: ['lib/keyring/managed-rotation.ts', 'lib/keyring/rotation-plan.ts', 'lib/keyring/user-secrets.ts'],
+    spec: [
+      'spec/rotation/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/config/**/*.spec.ts', 'spec/security/secret-kid.spec.ts',
+      'spec/tokens/cache.spec.ts', 'spec/routes/logout-all.spec.ts', 'spec/stores/**/*.spec.ts',
+    ],
+  },
+  // The remote JWKS: its specs run real HTTP servers with deadlines.
+  remote: {
+    mutate: ['lib/keyring/remote.ts', 'lib/keyring/jwks-fetch.ts'],
+    spec: [
+      'spec/keyring/remote.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
+      'spec/security/kid-rule-at-request.spec.ts', 'spec/rotation/cross-service.spec.ts', 'spec/config/errors.spec.ts',
+    ],
+  },
 };
 const scope = process.env.MUTATE_SCOPE;
 if (scope !== undefined && !(scope in SCOPES)) throw new Error(`MUTATE_SCOPE is one of ${Object.keys(SCOPES).join(', ')}`);
 const name = scope ?? 'all';
+const chosen = scope ? [SCOPES[scope]] : Object.values(SCOPES);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -31,19 +71,14 @@ export default {
   coverageAnalysis: 'perTest',
   concurrency: 2,
   timeoutMS: 15000,
-  mutate: scope ? SCOPES[scope] : Object.values(SCOPES).flat(),
+  mutate: chosen.flatMap((s) => s.mutate),
   // Module-level constants (word lists, regexes) need a fresh process per mutant: 96% of the
   // time for the keyring half. They are left out; docs/mutation.md says which files have them.
   ignoreStatic: true,
   mochaOptions: {
     config: '.mocharc.json',
     file: ['spec/helpers/stryker-hooks.ts'],
-    // The specs that reach this code; the CLI, packaging, example and store-contract suites do not.
-    spec: [
-      'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
-      'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
-      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/**/*.spec.ts', 'spec/users/mongoose.spec.ts',
-    ],
+    spec: [...new Set(chosen.flatMap((s) => s.spec))],
   },
   ignorePatterns: ['dist', 'bench', 'reports', 'docs', '.stryker-tmp'],
   tempDirName: '.stryker-tmp',

@@ -74,10 +74,11 @@ function commonWordAt(secret: Buffer, i: number): number {
 /**
  * A word-like run starting at `i` (`horse`, `Battery`: an optional capital, then ≥ 2 lower-case
  * letters with a vowel, not inside a longer lower-case run), as its length, or 0: a dictionary
- * word for a guesser, ~17 bits (English has ~2^17 words) whatever its length.
+ * word for a guesser, ~17 bits (English has ~2^17 words) whatever its length. A capital starts a
+ * word wherever it stands (`HorseBattery` is two).
  */
 function dictionaryWordAt(secret: Buffer, i: number): number {
-  if (i > 0 && isLower(secret[i - 1]!)) return 0;
+  if (i > 0 && isLower(secret[i - 1]!) && !isUpper(secret[i]!)) return 0;
   let end = isUpper(secret[i]!) ? i + 1 : i;
   const lowerStart = end;
   while (end < secret.length && isLower(secret[end]!)) end++;
