@@ -17,7 +17,7 @@ const SCOPES = {
     mutate: [
       'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
       'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
-      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts',
+      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts',
     ],
     spec: [
       'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
@@ -49,8 +49,10 @@ const SCOPES = {
       'spec/tokens/cache.spec.ts', 'spec/routes/logout-all.spec.ts', 'spec/stores/**/*.spec.ts',
     ],
   },
-  // The remote JWKS: its specs run real HTTP servers with deadlines.
+  // The remote JWKS: its specs run real HTTP servers with deadlines. A mutant that removes a
+  // deadline hangs until StrykerJS's timeout, which restarts the worker: a short one here.
   remote: {
+    timeoutMS: 5000,
     mutate: ['lib/keyring/remote.ts', 'lib/keyring/jwks-fetch.ts'],
     spec: [
       'spec/keyring/remote.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
@@ -70,7 +72,7 @@ export default {
   testRunnerNodeArgs: ['--import', 'tsx', '--no-experimental-require-module'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
-  timeoutMS: 15000,
+  timeoutMS: scope ? SCOPES[scope].timeoutMS ?? 15000 : 15000,
   mutate: chosen.flatMap((s) => s.mutate),
   // Module-level constants (word lists, regexes) need a fresh process per mutant: 96% of the
   // time for the keyring half. They are left out; docs/mutation.md says which files have them.

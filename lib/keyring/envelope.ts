@@ -5,6 +5,10 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 // kid as additional authenticated data, so an envelope moved to another record does not open.
 
 const VERSION = 'v1';
+// GCM's full tag. node:crypto accepts any tag of 4 to 16 bytes unless told the length: a
+// truncated tag would open (the first 4 bytes of the real one do), and short tags make forging
+// an envelope cheap (NIST SP 800-38D, appendix C).
+const TAG_BYTES = 16;
 const INFO = Buffer.from('koa-jwt-kit signing key envelope v1');
 
 /** Thrown when an envelope is malformed, or was sealed under another key or kid. */
@@ -46,7 +50,7 @@ export function openKey(envelope: string, kid: string, secret: Buffer): Record<s
   if (parts.length !== 4 || parts[0] !== VERSION) throw new EnvelopeError(`the stored key ${kid} is not a ${VERSION} envelope`);
   const [, iv, ciphertext, tag] = parts as [string, string, string, string];
   try {
-    const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret), Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret), Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(kid, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
