@@ -80,9 +80,9 @@ function commonWordAt(secret: Buffer, i: number): number {
 function dictionaryWordAt(secret: Buffer, i: number): number {
   if (i > 0 && isLower(secret[i - 1]!) && !isUpper(secret[i]!)) return 0;
   let end = isUpper(secret[i]!) ? i + 1 : i;
-  const lowerStart = end;
   while (end < secret.length && isLower(secret[end]!)) end++;
-  if (end - lowerStart < 2 || end - i < 3 || end - i > 12) return 0;
+  // Three letters at least (an optional capital leaves two lower-case ones): a shorter word never saves bits.
+  if (end - i < 3 || end - i > 12) return 0;
   return looksPronounceable(secret.subarray(i, end)) ? end - i : 0;
 }
 

@@ -33,7 +33,27 @@ describe('signing key envelope (AES-256-GCM)', () => {
     expect(() => openKey([v, iv, flipped.toString('base64url'), tag].join('.'), 'k1', secret)).to.throw(EnvelopeError);
   });
 
-  it('refuses something that is not an envelope', () => {
-    expect(() => openKey('{"kty":"EC"}', 'k1', secret)).to.throw(EnvelopeError, /not a v1 envelope/);
+  it('refuses something that is not an envelope, or not whole, before any decryption', () => {
+    const [, iv, ct, tag] = sealKey(jwk, 'k1', secret).split('.');
+    for (const text of ['{"kty":"EC"}', `v1.${iv}.${ct}`, `v2.${iv}.${ct}.${tag}`, `v1.${iv}.${ct}.${tag}.x`]) {
+      expect(() => openKey(text, 'k1', secret), text).to.throw(EnvelopeError, 'the stored key k1 is not a v1 envelope');
+    }
+  });
+
+  it('names itself and the failure: EnvelopeError, saying which key and which setting', () => {
+    try {
+      openKey(sealKey(jwk, 'k1', secret), 'k1', randomBytes(32));
+      expect.fail('opened under another key');
+    } catch (err) {
+      expect((err as Error).name).to.equal('EnvelopeError');
+      expect((err as Error).message).to.match(/^the stored key k1 does not open with keys.rotation.encryptionKey/);
+    }
+  });
+
+  it('isEnvelope: only the text sealKey writes', () => {
+    expect(isEnvelope(sealKey(jwk, 'k1', secret))).to.equal(true);
+    expect(isEnvelope(JSON.stringify(jwk))).to.equal(false);
+    expect(isEnvelope(jwk)).to.equal(false);
+    expect(isEnvelope('v2.a.b.c')).to.equal(false);
   });
 });

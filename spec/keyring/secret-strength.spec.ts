@@ -75,6 +75,7 @@ describe('secret strength: the estimate a guesser would beat', function () {
       // xkcd is not pronounceable; the word inside the run (`cdhorse`) is not taken.
       expectBits('xkcdhorse', 9 * char(LOWER));
       expectBits('1Horse', char(LOWER + UPPER + DIGITS) + WORD);
+      expectBits('1horse', char(LOWER + DIGITS) + WORD);
       expectBits('HorseBattery', 2 * WORD);
     });
 

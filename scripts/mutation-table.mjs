@@ -1,0 +1,63 @@
+// Turns a StrykerJS JSON report (reports/mutation/<scope>.json) into the tables of
+// docs/mutation.md: the score per file, and every mutant not killed with the reason it may stay.
+// Reasons live in docs/mutation-reasons.tsv, one per line: file:line, mutator, replacement, reason
+// (tab-separated). A survivor without a reason is printed as UNCLASSIFIED and the exit code is 1.
+//
+//   node scripts/mutation-table.mjs keys            # both tables for one scope
+//   node scripts/mutation-table.mjs keys --unlisted # only the survivors that have no reason yet
+import { readFileSync } from 'node:fs';
+
+const [scope, flag] = process.argv.slice(2);
+if (!scope) throw new Error('usage: node scripts/mutation-table.mjs <scope> [--unlisted]');
+const report = JSON.parse(readFileSync(`reports/mutation/${scope}.json`, 'utf8'));
+const reasons = new Map();
+for (const line of readFileSync('docs/mutation-reasons.tsv', 'utf8').split('\n')) {
+  if (!line.trim() || line.startsWith('#')) continue;
+  const [where, mutator, replacement, reason] = line.split('\t');
+  reasons.set(`${where}\t${mutator}\t${replacement}`, reason);
+}
+
+const KILLED = new Set(['Killed', 'Timeout']);
+const NOT_KILLED = new Set(['Survived', 'NoCoverage']);
+const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n\s*/g, ' ');
+
+const scores = [];
+const rows = [];
+let unclassified = 0;
+for (const [file, { source, mutants }] of Object.entries(report.files).sort()) {
+  const lines = source.split('\n');
+  const count = (set) => mutants.filter((m) => set.has(m.status)).length;
+  const killed = count(KILLED);
+  const survived = mutants.filter((m) => m.status === 'Survived').length;
+  const noCoverage = mutants.filter((m) => m.status === 'NoCoverage').length;
+  scores.push({ file, killed, survived, noCoverage });
+  for (const m of mutants.filter((x) => NOT_KILLED.has(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
+    const where = `${file}:${m.location.start.line}`;
+    const replacement = short(cell(m.replacement ?? ''), 60);
+    const reason = reasons.get(`${where}\t${m.mutatorName}\t${replacement}`);
+    if (!reason) unclassified++;
+    if (flag === '--unlisted' && reason) continue;
+    const original = short(cell(lines[m.location.start.line - 1].trim()), 90);
+    rows.push(flag === '--unlisted'
+      ? `${where}\t${m.mutatorName}\t${replacement}\t\t|| ${original}`
+      : `| \`${where}\` | ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | \`${original}\` → \`${replacement}\` | ${reason ?? 'UNCLASSIFIED'} |`);
+  }
+}
+
+if (flag !== '--unlisted') {
+  const pct = (k, all) => (all === 0 ? 'n/a' : `${((100 * k) / all).toFixed(1)}%`);
+  console.log('| file | killed | survived | no coverage | score |\n|---|---|---|---|---|');
+  let [k, s, n] = [0, 0, 0];
+  for (const r of scores) {
+    console.log(`| ${r.file} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${pct(r.killed, r.killed + r.survived + r.noCoverage)} |`);
+    k += r.killed; s += r.survived; n += r.noCoverage;
+  }
+  console.log(`| **all** | ${k} | ${s} | ${n} | **${pct(k, k + s + n)}** |\n`);
+  console.log('| where | mutator | change | why it survives |\n|---|---|---|---|');
+}
+for (const row of rows) console.log(row);
+if (unclassified > 0) {
+  console.error(`${unclassified} mutant(s) not killed and not classified in docs/mutation-reasons.tsv`);
+  process.exitCode = 1;
+}
