@@ -1,7 +1,7 @@
 // Turns a StrykerJS JSON report (reports/mutation/<scope>.json) into the tables of
 // docs/mutation.md: the score per file, and every mutant not killed with the reason it may stay.
-// Reasons live in docs/mutation-reasons.tsv, one per line: file:line, mutator, replacement, reason
-// (tab-separated). A survivor without a reason is printed as UNCLASSIFIED and the exit code is 1.
+// Reasons live in docs/mutation-reasons.tsv, one per line: file:line, mutator, change (the
+// mutated code → its replacement), reason (tab-separated). A survivor without a reason is printed as UNCLASSIFIED and the exit code is 1.
 //
 //   node scripts/mutation-table.mjs keys            # both tables for one scope
 //   node scripts/mutation-table.mjs keys --unlisted # only the survivors that have no reason yet
@@ -33,15 +33,17 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort()) {
   const noCoverage = mutants.filter((m) => m.status === 'NoCoverage').length;
   scores.push({ file, killed, survived, noCoverage });
   for (const m of mutants.filter((x) => NOT_KILLED.has(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
-    const where = `${file}:${m.location.start.line}`;
-    const replacement = short(cell(m.replacement ?? ''), 60);
-    const reason = reasons.get(`${where}\t${m.mutatorName}\t${replacement}`);
+    const { start, end } = m.location;
+    const where = `${file}:${start.line}`;
+    // The mutated code itself (its first line when it spans several), then what replaced it.
+    const span = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)} …`;
+    const change = `${short(cell(span.trim()), 70)} → ${short(cell(m.replacement ?? ''), 50)}`;
+    const reason = reasons.get(`${where}\t${m.mutatorName}\t${change}`);
     if (!reason) unclassified++;
     if (flag === '--unlisted' && reason) continue;
-    const original = short(cell(lines[m.location.start.line - 1].trim()), 90);
     rows.push(flag === '--unlisted'
-      ? `${where}\t${m.mutatorName}\t${replacement}\t\t|| ${original}`
-      : `| \`${where}\` | ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | \`${original}\` → \`${replacement}\` | ${reason ?? 'UNCLASSIFIED'} |`);
+      ? `${where}\t${m.mutatorName}\t${change}\t\t|| ${short(cell(lines[start.line - 1].trim()), 100)}`
+      : `| \`${where}\` | ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | \`${change.replace(' → ', '` → `')}\` | ${reason ?? 'UNCLASSIFIED'} |`);
   }
 }
 

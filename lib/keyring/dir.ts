@@ -86,6 +86,9 @@ function readMaterial(dir: string, entry: ManifestEntry, path: string): KeyMater
   } catch (err) {
     throw new ConfigError(path, `cannot read ${file}: ${(err as Error).message}`);
   }
+  // The text is the key: `file:`/`env:` references are for configs, and followed from a key
+  // file they would reach outside the directory the manifest is confined to.
+  if (/^\s*(file|env):/.test(text)) throw new ConfigError(path, `${file} holds a file: or env: reference; a key file holds the key itself`);
   if (!text.trimStart().startsWith('{')) return text;
   try {
     return JSON.parse(text) as JwkObject;
