@@ -137,11 +137,28 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth();
       const first = await auth.issue(alice);
       const second = await auth.authority.refresh(first.refresh!);
-      expect((await codeOf(auth.authority.refresh(first.refresh!))).code).to.equal('token_reused');
+      expect(await codeOf(auth.authority.refresh(first.refresh!))).to.include({ code: 'token_reused', message: 'This refresh token was already used; its whole family is now revoked.' });
       // The newest refresh token of the family and the family's access tokens are dead too.
       expect((await codeOf(auth.authority.refresh(second.refresh!))).status).to.equal(401);
       expect((await codeOf(auth.verify(second.token))).code).to.equal('token_revoked');
       expect((await codeOf(auth.verify(first.token))).code).to.equal('token_revoked');
+    });
+
+    it('keeps the family revoked in the store until the last token it could still mint has expired', async () => {
+      const store = memoryStore();
+      const revoked: Array<{ family: string; expiresAt?: Date }> = [];
+      const revokeFamily = store.refreshTokens.revokeFamily.bind(store.refreshTokens);
+      store.refreshTokens.revokeFamily = (family, now, expiresAt) => {
+        revoked.push({ family, ...(expiresAt ? { expiresAt } : {}) });
+        return revokeFamily(family, now, expiresAt);
+      };
+      const auth = pairAuth({ pair: true }, store);
+      const first = await auth.issue(alice);
+      const second = await auth.authority.refresh(first.refresh!);
+      await codeOf(auth.authority.refresh(first.refresh!));
+      expect(revoked).to.not.be.empty;
+      // At least as long as the newest refresh token lives (exp is in seconds, the store takes a Date).
+      for (const { expiresAt } of revoked) expect(expiresAt!.getTime()).to.be.at.least(decode(second.refresh!).payload.exp as number * 1000);
     });
 
     it('leaves other families alone when one is revoked for reuse', async () => {
@@ -158,7 +175,7 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth({ pair: { reuseDetection: false } });
       const first = await auth.issue(alice);
       const second = await auth.authority.refresh(first.refresh!);
-      expect((await codeOf(auth.authority.refresh(first.refresh!))).code).to.equal('token_revoked');
+      expect(await codeOf(auth.authority.refresh(first.refresh!))).to.include({ code: 'token_revoked', message: 'This refresh token was already used; refresh with the newest one.' });
       expect((await auth.authority.refresh(second.refresh!)).refresh).to.be.a('string');
     });
 

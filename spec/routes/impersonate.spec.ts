@@ -34,19 +34,19 @@ describe('POST /token/impersonate', () => {
   it('answers 403 forbidden to a caller who is not a superuser', async () => {
     const { request, auth } = buildApp();
     const { token } = await auth.issue(alice);
-    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '3' }).expect(403)).body.error).to.equal('forbidden');
+    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '3' }).expect(403)).body).to.include({ error: 'forbidden', error_description: 'Only a superuser may impersonate another user.' });
   });
 
   it('answers 400 user_not_found for an unknown target', async () => {
     const { request, auth } = buildApp();
     const { token } = await auth.issue(root);
-    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '999' }).expect(400)).body.error).to.equal('user_not_found');
+    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '999' }).expect(400)).body).to.include({ error: 'user_not_found', error_description: 'No user has this id.' });
   });
 
   it('answers 400 account_disabled for an inactive target', async () => {
     const { request, auth } = buildApp();
     const { token } = await auth.issue(root);
-    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '2' }).expect(400)).body.error).to.equal('account_disabled');
+    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '2' }).expect(400)).body).to.include({ error: 'account_disabled', error_description: 'This user account is disabled.' });
   });
 
   it('answers 400 invalid_request naming the field when user is missing or not an id', async () => {
@@ -66,7 +66,7 @@ describe('POST /token/impersonate', () => {
       ]) },
     });
     const { token } = await auth.issue(root);
-    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '4' }).expect(403)).body.error).to.equal('forbidden');
+    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(token)).send({ user: '4' }).expect(403)).body).to.include({ error: 'forbidden', error_description: 'A superuser cannot be impersonated.' });
   });
 
   it('answers 403 to a caller who is already impersonating', async () => {
@@ -76,7 +76,7 @@ describe('POST /token/impersonate', () => {
     // Even a superuser's impersonation token (act present) cannot start another one.
     const forged = await auth.authority.issuer.issue(root as never, { actor: '3' });
     await request.post('/auth/token/impersonate').set('Authorization', bearer(asAlice)).send({ user: '1' }).expect(403);
-    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(forged.token)).send({ user: '1' }).expect(403)).body.error).to.equal('forbidden');
+    expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(forged.token)).send({ user: '1' }).expect(403)).body).to.include({ error: 'forbidden', error_description: 'An impersonation token cannot impersonate again.' });
   });
 
   it('sets the impersonation cookie when configured, and that cookie wins over the auth cookie', async () => {

@@ -231,7 +231,7 @@ describe('refresh route in pair mode (POST /token/refresh { refresh })', () => {
 
       it('refuses a request with neither Origin nor Referer (403)', async () => {
         const res = await attempt({}, 403);
-        expect(res.body.error_description).to.match(/CSRF/);
+        expect(res.body.error_description).to.match(/CSRF/).and.contain('a request without Origin or Referer may not call');
       });
     });
 

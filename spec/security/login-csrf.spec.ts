@@ -54,6 +54,21 @@ describe('attack: login CSRF (a cross-site request to a route that sets cookies)
       expectRefusedCrossSite(await formPost(app, '/auth/token', { Origin: 'null' }));
     });
 
+    it('refuses an Origin that is not a URL: 403, never a 500 and never taken for its own origin', async function () {
+      for (const origin of ['garbage', 'app.localhost:3000', 'http://']) {
+        expectRefusedCrossSite(await formPost(app, '/auth/token', { Origin: origin }));
+      }
+    });
+
+    it('says who was refused and what is allowed', async function () {
+      const says = async (headers: Record<string, string>) => (await formPost(app, '/auth/token', headers)).body.error_description as string;
+      const allowed = "(allowed: this server's own origin; see refresh.csrf.origins).";
+      expect(await says({ Origin: EVIL })).to.equal(`CSRF check failed: the origin ${EVIL} may not call a route that sets cookies ${allowed}`);
+      expect(await says({ Origin: 'null' })).to.contain('an opaque origin (Origin: null) may not call');
+      expect(await says({ 'Sec-Fetch-Site': 'same-site' })).to.contain('a same-site page without Origin may not call');
+      expect(await says({ Referer: `${EVIL}/page.html` })).to.contain(`the origin ${EVIL} may not call`);
+    });
+
     it('refuses a foreign Referer when there is neither Origin nor Sec-Fetch-Site', async function () {
       expectRefusedCrossSite(await formPost(app, '/auth/token', { Referer: `${EVIL}/win-a-prize.html` }));
     });
@@ -95,6 +110,8 @@ describe('attack: login CSRF (a cross-site request to a route that sets cookies)
 
     it('refuses an unlisted origin', async function () {
       expectRefusedCrossSite(await formPost(app, '/auth/token', { Origin: 'https://spa.example.evil', 'Sec-Fetch-Site': 'cross-site' }));
+      const res = await formPost(app, '/auth/token', { Origin: 'https://spa.example.evil' });
+      expect(res.body.error_description).to.contain("(allowed: this server's own origin and https://spa.example; see refresh.csrf.origins)");
     });
   });
 
