@@ -56,6 +56,17 @@ if (flag !== '--unlisted') {
     k += r.killed; s += r.survived; n += r.noCoverage;
   }
   console.log(`| **all** | ${k} | ${s} | ${n} | **${pct(k, k + s + n)}** |\n`);
+  // The target (at least 85% killed) is per folder: the files of one folder summed.
+  const folders = new Map();
+  for (const r of scores) {
+    const folder = r.file.includes('/', 4) ? r.file.slice(0, r.file.lastIndexOf('/')) : r.file;
+    const f = folders.get(folder) ?? { killed: 0, survived: 0, noCoverage: 0 };
+    f.killed += r.killed; f.survived += r.survived; f.noCoverage += r.noCoverage;
+    folders.set(folder, f);
+  }
+  console.log('| folder | score |\n|---|---|');
+  for (const [folder, f] of folders) console.log(`| ${folder} | ${pct(f.killed, f.killed + f.survived + f.noCoverage)} |`);
+  console.log('');
   console.log('| where | mutator | change | why it survives |\n|---|---|---|---|');
 }
 for (const row of rows) console.log(row);

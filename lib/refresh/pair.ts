@@ -21,9 +21,9 @@ export interface PairDeps {
   readonly issuer: Issuer;
   readonly verifier: Verifier;
   readonly userOf: (payload: JwtPayload) => Promise<AuthUser>;
-  readonly onFamilyRevoked?: FamilyRevoked;
+  readonly onFamilyRevoked: FamilyRevoked;
   /** Told when a consumed refresh token came back and its family was revoked (the `reuse_detected` event). */
-  readonly onReuseDetected?: (payload: JwtPayload, family: string, ctx?: Context) => void;
+  readonly onReuseDetected: (payload: JwtPayload, family: string, ctx?: Context) => void;
 }
 
 /** simplejwt's access/refresh pair: issue both, refresh with rotation and reuse detection. */
@@ -54,7 +54,7 @@ function carried(payload: JwtPayload): Record<string, unknown> {
  *
  * @example
  * ```ts
- * const pair = createPairFlow({ config, issuer, verifier, userOf });
+ * const pair = createPairFlow({ config, issuer, verifier, userOf, onFamilyRevoked, onReuseDetected });
  * const { token, refresh } = await pair.issue(user);
  * const next = await pair.refresh(refresh!); // next.refresh is refresh's successor
  * ```
@@ -72,7 +72,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
 
   async function revokeFamily(family: string, old: JwtPayload): Promise<void> {
     await timed(() => store.revokeFamily(family, new Date(), new Date(latestFamilyExpiry(old, config) * 1000)));
-    if (onFamilyRevoked) await onFamilyRevoked(old);
+    await onFamilyRevoked(old);
   }
 
   /**
@@ -82,7 +82,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
    * revocation; if it fails again, this request is a 503 too.
    */
   async function finishRevocation(old: JwtPayload): Promise<void> {
-    if (onFamilyRevoked) await onFamilyRevoked(old);
+    await onFamilyRevoked(old);
   }
 
   /** Throws unless the presented refresh token was consumed by this very call. */
@@ -94,7 +94,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
         // the whole family goes, and whoever holds its newest token must log in again.
         if (pair.reuseDetection) {
           await revokeFamily(family, old);
-          onReuseDetected?.(old, family, ctx);
+          onReuseDetected(old, family, ctx);
           throw new TokenReusedError();
         }
         throw new TokenRevokedError('This refresh token was already used; refresh with the newest one.');

@@ -5,7 +5,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import type { Store } from '../../lib/stores/store.js';
 import { ConfigError, KoaJwtError } from '../../lib/errors.js';
 import { testConfig } from '../helpers/app.js';
-import { decode } from '../helpers/tokens.js';
+import { decode, handSign } from '../helpers/tokens.js';
 import { flakyStore } from '../helpers/pair-fixture.js';
 
 const alice = { id: '1', username: 'alice' };
@@ -159,6 +159,15 @@ describe('pair mode (refresh.pair)', () => {
       expect(revoked).to.not.be.empty;
       // At least as long as the newest refresh token lives (exp is in seconds, the store takes a Date).
       for (const { expiresAt } of revoked) expect(expiresAt!.getTime()).to.be.at.least(decode(second.refresh!).payload.exp as number * 1000);
+    });
+
+    it('refuses a refresh token it never recorded, though signed with its key (no jti, no orig_iat, not in the store)', async () => {
+      const auth = pairAuth();
+      const at = Math.floor(Date.now() / 1000);
+      const base = { user_id: '1', username: 'alice', iat: at, exp: at + 600, token_type: 'refresh' };
+      expect(await codeOf(auth.authority.refresh(handSign({ ...base, orig_iat: at })))).to.include({ code: 'token_invalid', message: 'The refresh token has no id (jti).' });
+      expect(await codeOf(auth.authority.refresh(handSign({ ...base, jti: 'j-1' })))).to.include({ code: 'refresh_not_allowed', message: 'This refresh token has no orig_iat and cannot be refreshed.' });
+      expect(await codeOf(auth.authority.refresh(handSign({ ...base, jti: 'j-2', orig_iat: at })))).to.include({ code: 'token_revoked', message: 'This refresh token is not known to the token store; log in again.' });
     });
 
     it('leaves other families alone when one is revoked for reuse', async () => {
