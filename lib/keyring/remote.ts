@@ -86,7 +86,9 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
       // The alg a remote key verifies is pinned by the key: its JWK `alg`, else its type.
       const alg = isAlgorithm(signingKey.alg) ? signingKey.alg : defaultAlgorithmFor(publicKey);
       if (!options.algorithms.includes(alg)) return undefined;
-      return createKey({ kid: signingKey.kid, alg, publicKey }, { state: 'active', verifies: options.algorithms, path: `jwks(${options.jwksUri})` });
+      // A JWK that names its alg is for that alg only (RFC 7517 §4.4): its RS256 key verifies no PS256.
+      const verifies = isAlgorithm(signingKey.alg) ? [alg] : options.algorithms;
+      return createKey({ kid: signingKey.kid, alg, publicKey }, { state: 'active', verifies, path: `jwks(${options.jwksUri})` });
     } catch {
       return undefined; // a remote key we would refuse at start-up (weak RSA, wrong curve, no kid) verifies nothing
     }

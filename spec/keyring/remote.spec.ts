@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import Koa from 'koa';
 import supertest from 'supertest';
@@ -8,34 +7,9 @@ import { type Key } from '../../lib/keyring/key.js';
 import { createRemoteKeySource } from '../../lib/keyring/remote.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
+import { JwksServer } from '../helpers/jwks-server.js';
 import { keyPair } from '../helpers/keys.js';
 import { type Listening, listen } from '../helpers/listen.js';
-
-/** A JWKS server whose keys and health a spec controls, counting every request. */
-class JwksServer {
-  requests = 0;
-  failing = false;
-  keys: Record<string, unknown>[] = [];
-  listening!: Listening;
-  get uri() { return `${this.listening.origin}/.well-known/jwks.json`; }
-  async start() {
-    this.listening = await listen((req: IncomingMessage, res: ServerResponse) => {
-      this.requests++;
-      if (this.failing) { res.statusCode = 500; res.end('down'); return; }
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: this.keys }));
-    });
-    return this;
-  }
-  /** Resolves when the next request arrives (a stale copy is refetched in the background). */
-  nextRequest(): Promise<void> {
-    return new Promise((resolve) => this.listening.server.once('request', () => resolve()));
-  }
-  publish(kid: string, name = kid) {
-    const jwk = keyPair('P-256', name).publicKey.export({ format: 'jwk' });
-    this.keys.push({ ...jwk, kid, alg: 'ES256', use: 'sig' });
-  }
-}
 
 describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
   let server: JwksServer;
