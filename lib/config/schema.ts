@@ -256,6 +256,9 @@ function normalise(config: Shape) {
   if (config.userSecrets && algorithmInfo(algorithms[0]!).family !== 'secret') {
     throw new ConfigError('userSecrets', `per-user secrets sign with HS*, but keys.algorithm starts with ${algorithms[0]}`);
   }
+  // The user key is that of the token's user_id: without it every token would be signed with the
+  // service secret, and rotating a user's secret would log nobody out.
+  if (config.userSecrets && !tokenIn.includeUserId) throw new ConfigError('token.includeUserId', 'must be true with userSecrets: the user key is found by the token\'s user_id');
   const userLookup = config.userLookup ?? (config.users ? 'provider' : 'token');
   if (userLookup === 'provider' && !config.users) throw new ConfigError('userLookup', "'provider' needs users");
   const storeTimeout = config.store?.timeout ?? 2000;

@@ -7,3 +7,16 @@ import { forgetHeaders } from '../../lib/tokens/jws.js';
 beforeEach(function () {
   forgetHeaders();
 });
+
+// A spec whose afterEach fails before its clock.restore() leaves sinon's fake Date installed:
+// every later spec of that worker then fails with "Can't install fake timers twice", and
+// StrykerJS counts every later mutant as killed (the rotation scope's first run: 355 such
+// "kills"). The real clock goes back before each spec, and the leak is said once.
+let leakReported = false;
+beforeEach(function () {
+  const date = Date as unknown as { isFake?: boolean; clock?: { uninstall(): void } };
+  if (date.isFake !== true || !date.clock) return;
+  date.clock.uninstall();
+  if (!leakReported) process.stderr.write(`stryker-hooks: a fake clock was left installed before "${this.currentTest?.fullTitle() ?? '?'}"; uninstalled\n`);
+  leakReported = true;
+});

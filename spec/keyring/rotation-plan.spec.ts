@@ -46,6 +46,54 @@ describe('rotation timeline (planRotation)', () => {
     expect(planRotation(T + 38 * DAY, keys, timings, 'ES256').remove).to.deep.equal([kid(100)]);
   });
 
+  it('orders the stored keys by activation, whatever order the store lists them in', () => {
+    const plan = planRotation(T + 30 * DAY, [key(101), key(100)], timings, 'ES256');
+    expect(plan.keys).to.deep.equal([
+      { kid: kid(100), state: 'retired', notAfter: new Date(T + 38 * DAY) },
+      { kid: kid(101), state: 'active' },
+    ]);
+  });
+
+  it('fills its slots only with keys of its algorithm: beside an RS256 key, this slot\'s ES256 key is made and signs at once', () => {
+    const rs: TimelineKey = { kid: slotKid('RS256', 100, timings.every), activatesAt: new Date(T), alg: 'RS256' };
+    const plan = planRotation(T + 5 * DAY, [rs], timings, 'ES256');
+    expect(plan.create).to.deep.equal([{ slot: 100, kid: kid(100), activatesAt: new Date(T + 5 * DAY) }]);
+    // Once stored, the ES256 key is the newest activated key: it signs, the RS256 key is retired.
+    const after = planRotation(T + 5 * DAY, [rs, { ...key(100, T + 5 * DAY), alg: 'ES256' }], timings, 'ES256');
+    expect(after.keys).to.deep.equal([
+      { kid: rs.kid, state: 'retired', notAfter: new Date(T + 13 * DAY) },
+      { kid: kid(100), state: 'active' },
+    ]);
+  });
+
+  it('makes no key for this slot when a key of its algorithm activates at the slot start under another kid', () => {
+    const manual: TimelineKey = { kid: 'manual', activatesAt: new Date(T), alg: 'ES256' };
+    expect(planRotation(T + 5 * DAY, [manual], timings, 'ES256').create).to.deep.equal([]);
+  });
+
+  it('makes no second key under a slot kid the store already has, even one that activated before its slot', () => {
+    // A record without activatesAt goes by its createdAt: publishAhead before its slot.
+    const early: TimelineKey = { kid: kid(100), activatesAt: new Date(T - DAY) };
+    expect(planRotation(T + 5 * DAY, [early], timings, 'ES256').create).to.deep.equal([]);
+    const nextEarly: TimelineKey = { kid: kid(101), activatesAt: new Date(T + 29 * DAY) };
+    expect(planRotation(T + 29 * DAY + 1, [key(100), nextEarly], timings, 'ES256').create).to.deep.equal([]);
+  });
+
+  it('makes no next key when a key of its algorithm activates at the next slot start under another kid', () => {
+    const manual: TimelineKey = { kid: 'manual', activatesAt: new Date(T + 30 * DAY) };
+    expect(planRotation(T + 29 * DAY + 1, [key(100), manual], timings, 'ES256').create).to.deep.equal([]);
+  });
+
+  it('with the next key stored, changes next when that key activates', () => {
+    expect(planRotation(T + 5 * DAY, [key(100), key(101)], timings, 'ES256').nextChange).to.equal(T + 30 * DAY);
+  });
+
+  it('has no next change while the next key is due to be made and nothing else is ahead', () => {
+    const plan = planRotation(T + 29 * DAY + 1, [key(100)], timings, 'ES256');
+    expect(plan.create.map((c) => c.kid)).to.deep.equal([kid(101)]);
+    expect(plan).not.to.have.property('nextChange');
+  });
+
   it('after an outage, publishes the missing key ahead instead of signing with it at once', () => {
     const plan = planRotation(T + 31 * DAY, [key(100)], timings, 'ES256');
     expect(plan.create).to.deep.equal([{ slot: 101, kid: kid(101), activatesAt: new Date(T + 32 * DAY) }]);

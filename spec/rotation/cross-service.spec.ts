@@ -24,6 +24,8 @@ describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (tw
   let issuerServer: Listening;
   let verifierServer: Listening;
   let jwksRequests = 0;
+  // What to close, newest first: only what beforeEach got to open.
+  const opened: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
     clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'performance'] });
@@ -35,25 +37,36 @@ describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (tw
       users: testUsers(),
       store: memoryStore(),
     });
+    const issuing = issuer;
+    opened.push(() => issuing.close());
     await issuer.ready();
     const issuerApp = new Koa();
     issuerApp.use(async (ctx, next) => { if (ctx.path.endsWith('jwks.json')) jwksRequests++; await next(); });
     issuerApp.use(issuer.jwks());
     issuerServer = await listen(issuerApp.callback());
+    const issuerListening = issuerServer;
+    opened.push(() => issuerListening.close());
 
     verifier = koaJwt({ keys: { algorithm: 'ES256', jwksUri: `${issuerServer.origin}/.well-known/jwks.json`, jwksCacheMaxAge: 600 }, token: { maxLifetime: '10m' } });
+    const verifying = verifier;
+    opened.push(() => verifying.close());
     const verifierApp = new Koa();
     verifierApp.silent = true;
     verifierApp.use(verifier);
     verifierApp.use((ctx) => { ctx.body = { user: (ctx.state as { user?: unknown }).user }; });
     verifierServer = await listen(verifierApp.callback());
+    const verifierListening = verifierServer;
+    opened.push(() => verifierListening.close());
   });
+  // The clock goes back even when beforeEach stopped half-way (the issuer not ready, no server
+  // yet): a fake Date left installed fails every later spec of the process, and under StrykerJS
+  // every later mutant's run ("Can't install fake timers twice").
   afterEach(async () => {
-    await verifierServer.close();
-    await issuerServer.close();
-    await verifier.close();
-    await issuer.close();
-    clock.restore();
+    try {
+      for (const close of opened.splice(0).reverse()) await close();
+    } finally {
+      clock.restore();
+    }
   });
 
   const issue = async () => (await issuer.issue({ id: '1', username: 'alice' })).token;

@@ -41,8 +41,11 @@ describe('managed rotation (keys.rotation)', () => {
     clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   });
   afterEach(async () => {
-    for (const auth of instances.splice(0)) await auth.close();
-    clock.restore();
+    try {
+      for (const auth of instances.splice(0)) await auth.close();
+    } finally {
+      clock.restore(); // whatever happened above: a fake Date left installed fails every later spec
+    }
   });
 
   it('creates the first key on start and signs with it once ready', async () => {

@@ -81,8 +81,11 @@ describe('managed rotation across instances: one instance partitioned from the s
     await Promise.all([a.ready(), b.ready()]);
   });
   afterEach(async () => {
-    for (const auth of instances.splice(0)) await auth.close();
-    clock.restore();
+    try {
+      for (const auth of instances.splice(0)) await auth.close();
+    } finally {
+      clock.restore(); // whatever happened above: a fake Date left installed fails every later spec
+    }
   });
 
   /**

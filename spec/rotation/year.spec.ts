@@ -21,6 +21,7 @@ describe('a year of managed rotation every 30 days (simulated clock)', function 
   let clock: sinon.SinonFakeTimers;
   let a: KoaJwt;
   let b: KoaJwt;
+  const instances: KoaJwt[] = [];
 
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
@@ -33,12 +34,16 @@ describe('a year of managed rotation every 30 days (simulated clock)', function 
       store,
     };
     a = koaJwt(config);
+    instances.push(a);
     b = koaJwt(config);
+    instances.push(b);
   });
   afterEach(async () => {
-    await a.close();
-    await b.close();
-    clock.restore();
+    try {
+      for (const auth of instances.splice(0)) await auth.close();
+    } finally {
+      clock.restore(); // even when koaJwt() threw in beforeEach: a fake Date left installed fails every later spec
+    }
   });
 
   it('never refuses a valid token and never verifies a token of a removed key', async () => {
