@@ -160,15 +160,15 @@ export function createKey(spec: KeySpec, options: {
   // A secret's default kid never depends on the secret (DESIGN: "A secret's kid never reveals a hash of the secret").
   const labelOnly = spec.kid === undefined && family === 'secret';
   const kid = spec.kid ?? (labelOnly ? options.label ?? `secret-${randomBytes(6).toString('base64url')}` : thumbprint(verifyingKey));
-  const algorithms = (options.verifies ?? [alg]).filter((a) => {
-    if (algorithmInfo(a).family !== family) return false;
+  // Its own algorithm first, then the configured ones its material can verify. (An RSA-PSS-only
+  // key, which could verify PS* alone, never gets here: assertKeyFitsAlgorithm refuses it.)
+  const others = (options.verifies ?? []).filter((a) => {
+    if (a === alg || algorithmInfo(a).family !== family) return false;
     if (family === 'secret') return (verifyingKey.symmetricKeySize ?? 0) >= algorithmInfo(a).hashBytes;
     if (family === 'ec') return algorithmInfo(a).curve === verifyingKey.asymmetricKeyDetails?.namedCurve;
-    if (verifyingKey.asymmetricKeyType === 'rsa-pss') return a.startsWith('PS');
     return true;
   });
-  if (!algorithms.includes(alg)) algorithms.unshift(alg);
-  else algorithms.sort((a, b) => (a === alg ? -1 : b === alg ? 1 : 0));
+  const algorithms = [alg, ...others];
   return Object.freeze({
     kid, alg, algorithms: Object.freeze(algorithms), signingKey, verifyingKey,
     state: options.state, createdAt: options.createdAt ?? new Date(),

@@ -60,6 +60,10 @@ describe('a key', function () {
       expect(errorOf({ alg: 'PS256', privateKey: keyPair('rsa-pss').privatePem }).message).to.contain('RSA-PSS-only key');
     });
 
+    it('an unknown algorithm is refused at <path>.alg', function () {
+      expect(errorOf({ alg: 'HS999' as KeySpec['alg'], secret: secretOf(32) })).to.include({ path: `${PATH}.alg` });
+    });
+
     it('EdDSA takes Ed25519 and Ed448 keys', function () {
       const ed448 = generateKeyPairSync('ed448').privateKey;
       expect(createKey({ alg: 'EdDSA', privateKey: ed448 }, { state: 'active', path: PATH }).alg).to.equal('EdDSA');

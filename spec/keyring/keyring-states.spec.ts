@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { KeyInvalidError, TokenInvalidError } from '../../lib/errors.js';
+import { ConfigError, KeyInvalidError, TokenInvalidError } from '../../lib/errors.js';
 import { createKey } from '../../lib/keyring/key.js';
 import { Keyring } from '../../lib/keyring/keyring.js';
 import { keyPair, secretOf } from '../helpers/keys.js';
@@ -56,6 +56,25 @@ describe('keyring states and order', function () {
     const keyring = new Keyring([], { algorithms: ['HS256'], insistOnKid: true });
     expect(() => keyring.add({ alg: 'HS256', secret: secretOf(32) })).to.throw(KeyInvalidError, /insistOnKid a secret needs a kid/);
     expect(keyring.add({ kid: 'named', alg: 'HS256', secret: secretOf(32) }).kid).to.equal('named');
+  });
+
+  it('only a key of the signing algorithm (the first of keys.algorithm) signs, even an active one listed first', function () {
+    const keyring = new Keyring([es256('es')], { algorithms: ['ES256', 'EdDSA'] });
+    keyring.add({ kid: 'ed', alg: 'EdDSA', privateKey: keyPair('ed25519').privatePem }, { state: 'active' });
+    expect(keyring.list()[0]!.kid).to.equal('ed');
+    expect(keyring.signingKey()?.kid).to.equal('es');
+  });
+
+  it('list() tells which keys can sign and which are published: never a secret, never a verify-only key as a signer', function () {
+    const keyring = new Keyring([es256('es')], { algorithms: ['ES256', 'HS256'] });
+    keyring.add({ kid: 'pub', alg: 'ES256', publicKey: keyPair('P-256', 'pub').publicPem });
+    keyring.add({ kid: 'hs', alg: 'HS256', secret: secretOf(32) });
+    const info = Object.fromEntries(keyring.list().map((k) => [k.kid, { canSign: k.canSign, published: k.published }]));
+    expect(info).to.deep.equal({ es: { canSign: true, published: true }, pub: { canSign: false, published: true }, hs: { canSign: true, published: false } });
+  });
+
+  it('refuses two keys under one kid at construction, naming keys', function () {
+    expect(() => new Keyring([es256('same'), es256('same')], { algorithms: ['ES256'] })).to.throw(ConfigError, 'keys: two keys have the kid same');
   });
 
   it('a token without kid, of an accepted algorithm no key holds, is refused (no remote source to ask)', function () {

@@ -185,6 +185,13 @@ describe('key directory manifest (manifest.json)', () => {
       }
     });
 
+    it('takes a key file that mentions file: or env: inside it (only a whole reference is refused)', () => {
+      const jwk = { ...keyPair('P-256', 'a').privateKey.export({ format: 'jwk' }), note: 'rotated from file:old.pem and env:OLD' };
+      put('a.json', JSON.stringify(jwk));
+      entries([{ ...active, file: 'a.json' }]);
+      expect(loadKeyDir(dir, ['ES256']).map((k) => k.kid)).to.deep.equal(['a']);
+    });
+
     it('refuses a JWK file that is not JSON, naming keys.dir: manifest.json keys[0].file', () => {
       put('a.json', '{ "kty": "EC", ');
       entries([{ ...active, file: 'a.json' }]);
