@@ -92,6 +92,10 @@ describe('attack: login CSRF (a cross-site request to a route that sets cookies)
       expectRefusedCrossSite(await formPost(proxied, '/auth/token', { Origin: OWN, 'X-Forwarded-Proto': 'https' }));
     });
 
+    it('takes the browser\'s own verdict (Sec-Fetch-Site: same-origin) even when a proxy rewrote Host, so Origin and Host differ', async function () {
+      await formPost(app, '/auth/token', { Origin: 'https://app.example', 'Sec-Fetch-Site': 'same-origin' }).expect(201);
+    });
+
     it('accepts a client that is not a browser (no Origin, Sec-Fetch-Site or Referer: curl)', async function () {
       await formPost(app, '/auth/token', {}).expect(201);
     });

@@ -43,6 +43,8 @@ describe('refusals say which rule the token broke', function () {
     ['a payload that is not JSON', signed(HS, 'not json'), 'The token payload is not a JSON object.'],
     ['a payload that is not an object', signed(HS, '[1]'), 'The token payload is not a JSON object.'],
     ['an iat that is not a NumericDate', signed(HS, claims({ jti: 'j', iat: 'yesterday' })), 'The token iat is not a NumericDate.'],
+    ['an nbf that is not a NumericDate', signed(HS, claims({ jti: 'j', nbf: 'soon' })), 'The token nbf is not a NumericDate.'],
+    ['a username that is not a string', signed(HS, claims({ jti: 'j', username: 5 })), 'The token username is malformed.'],
     ['no jti where token ids are required', signed(HS, claims()), 'The token has no id (jti).'],
   ];
 
