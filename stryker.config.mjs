@@ -55,7 +55,7 @@ const SCOPES = {
     timeoutMS: 5000,
     mutate: ['lib/keyring/remote.ts', 'lib/keyring/jwks-fetch.ts'],
     spec: [
-      'spec/keyring/remote.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
+      'spec/keyring/remote.spec.ts', 'spec/keyring/remote-edges.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
       'spec/security/kid-rule-at-request.spec.ts', 'spec/rotation/cross-service.spec.ts', 'spec/config/errors.spec.ts',
     ],
   },
