@@ -5,6 +5,7 @@
 //
 //   node scripts/mutation-table.mjs keys            # both tables for one scope
 //   node scripts/mutation-table.mjs keys --unlisted # only the survivors that have no reason yet
+//   node scripts/mutation-table.mjs keys --tsv      # the reasons this report uses, as lines of the TSV
 import { readFileSync } from 'node:fs';
 
 const [scope, flag] = process.argv.slice(2);
@@ -46,13 +47,17 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort()) {
     else if (/^(equivalent|unreachable)/.test(reason)) score.excluded++;
     else if (reason.startsWith('KILLED')) score.killedLater++;
     if (flag === '--unlisted' && reason) continue;
+    if (flag === '--tsv') {
+      if (reason) rows.push(`${where}\t${m.mutatorName}\t${change}\t${reason}`);
+      continue;
+    }
     rows.push(flag === '--unlisted'
       ? `${where}\t${m.mutatorName}\t${change}\t\t|| ${short(cell(lines[start.line - 1].trim()), 100)}`
       : `| \`${where}\` | ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no coverage)' : ''} | \`${change.replace(' → ', '` → `')}\` | ${reason ?? 'UNCLASSIFIED'} |`);
   }
 }
 
-if (flag !== '--unlisted') {
+if (flag !== '--unlisted' && flag !== '--tsv') {
   const pct = (k, all) => (all === 0 ? 'n/a' : `${((100 * k) / all).toFixed(1)}%`);
   const adjusted = (r) => pct(r.killed + r.killedLater, r.killed + r.survived + r.noCoverage - r.excluded);
   const row = (name, r) => `| ${name} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${pct(r.killed, r.killed + r.survived + r.noCoverage)} | ${r.excluded} | ${r.killedLater} | ${adjusted(r)} |`;

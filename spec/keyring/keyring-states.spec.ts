@@ -73,6 +73,16 @@ describe('keyring states and order', function () {
     expect(info).to.deep.equal({ es: { canSign: true, published: true }, pub: { canSign: false, published: true }, hs: { canSign: true, published: false } });
   });
 
+  it('onChange() answers the way to stop listening: after it, no change reaches the listener', function () {
+    const keyring = new Keyring([es256('a')], { algorithms: ['ES256'] });
+    const heard: string[] = [];
+    const stop = keyring.onChange((change) => heard.push(`${change.type} ${change.kid}`));
+    keyring.add(es256('b', 'next'));
+    stop();
+    keyring.remove('b');
+    expect(heard).to.deep.equal(['add b']);
+  });
+
   it('refuses two keys under one kid at construction, naming keys', function () {
     expect(() => new Keyring([es256('same'), es256('same')], { algorithms: ['ES256'] })).to.throw(ConfigError, 'keys: two keys have the kid same');
   });
