@@ -25,3 +25,23 @@ export function configErrorOf(config: unknown): ConfigError {
   expect(error.message.startsWith(`${error.path}: `), 'the message starts with the path').to.equal(true);
   return error;
 }
+
+/**
+ * The ConfigError `fn` throws (and nothing else: a TypeError is a failure), for the parts a config
+ * does not reach (keyring.add(), loadKeyDir()).
+ *
+ * @example
+ * ```ts
+ * expect(configErrorFrom(() => auth.keyring.add({ alg: 'HS256', secret: null as never })).path).to.equal('key.secret');
+ * ```
+ */
+export function configErrorFrom(fn: () => unknown): ConfigError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, 'should have thrown a ConfigError').to.be.instanceOf(ConfigError);
+  return thrown as ConfigError;
+}

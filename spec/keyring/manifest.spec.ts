@@ -2,24 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ConfigError } from '../../lib/errors.js';
 import { loadKeyDir, type ManifestEntry, readManifest } from '../../lib/keyring/dir.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
-import { configErrorOf } from '../helpers/config.js';
+import { configErrorFrom, configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
-
-/** The ConfigError `fn` throws (and nothing else: a TypeError is a failure). */
-function configErrorFrom(fn: () => unknown): ConfigError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, 'should have thrown a ConfigError').to.be.instanceOf(ConfigError);
-  return thrown as ConfigError;
-}
 
 describe('key directory manifest (manifest.json)', () => {
   let dir: string;

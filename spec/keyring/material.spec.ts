@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ConfigError } from '../../lib/errors.js';
 import type { KeySpec } from '../../lib/keyring/key.js';
 import { importPublicKey, type JwkObject } from '../../lib/keyring/material.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
-import { configErrorOf } from '../helpers/config.js';
+import { configErrorFrom, configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 
 const users = testUsers();
@@ -16,18 +15,6 @@ const ec = () => keyPair('P-256');
 const privateJwk = (): JwkObject => ({ ...(ec().privateKey.export({ format: 'jwk' }) as JwkObject) });
 const publicJwk = (): JwkObject => ({ ...(ec().publicKey.export({ format: 'jwk' }) as JwkObject) });
 const octJwk = (): JwkObject => ({ kty: 'oct', k: Buffer.from(SECRET).toString('base64url') });
-
-/** The ConfigError `fn` throws (and nothing else: a TypeError is a failure). */
-function configErrorFrom(fn: () => unknown): ConfigError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, 'should have thrown a ConfigError').to.be.instanceOf(ConfigError);
-  return thrown as ConfigError;
-}
 
 describe('key material import (lib/keyring/material)', () => {
   describe('shared secrets (importSecret)', () => {
