@@ -49,7 +49,8 @@ describe('revocation cache (blacklist.cache)', () => {
     await rejectsWithCode(auth.verify(token), 'token_revoked');
   });
 
-  it('sees a revocation made on another instance within cacheSeconds', async () => {
+  /** Two instances on one store (cacheSeconds 4): a token verified here, then revoked on the other one. */
+  async function revokedElsewhere() {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date', 'performance'] });
     const store = remoteLike(memoryStore());
     const here = build(store, 4);
@@ -58,20 +59,18 @@ describe('revocation cache (blacklist.cache)', () => {
     await here.verify(token);
     await settle();
     await elsewhere.blacklist(token);
+    return { clock, here, token };
+  }
+
+  it('sees a revocation made on another instance within cacheSeconds', async () => {
+    const { clock, here, token } = await revokedElsewhere();
     // Within the bound the set may be stale; once it is cacheSeconds old it is not trusted.
     clock.tick(4_000);
     await rejectsWithCode(here.verify(token), 'token_revoked');
   });
 
   it('refreshes in the background from half of cacheSeconds on, so steady traffic sees new revocations without a store call per request', async () => {
-    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date', 'performance'] });
-    const store = remoteLike(memoryStore());
-    const here = build(store, 4);
-    const elsewhere = build(store, 4);
-    const { token } = await here.issue(alice);
-    await here.verify(token);
-    await settle();
-    await elsewhere.blacklist(token);
+    const { clock, here, token } = await revokedElsewhere();
     clock.tick(2_000);
     await here.verify(token); // answered from the old set, and starts a refresh
     await settle();

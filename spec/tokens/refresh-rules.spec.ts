@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
+import { rejectsWithCode } from '../helpers/expect.js';
 import { decode, handSign, nowSeconds } from '../helpers/tokens.js';
 
 // The single-token refresh (drf-jwt's) as auth.authority.refresh gives it: the rules that hold
@@ -8,20 +9,16 @@ import { decode, handSign, nowSeconds } from '../helpers/tokens.js';
 
 const alice = { id: '1', username: 'alice' };
 
-async function refusal(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return { code: (err as { code?: string }).code, message: (err as Error).message };
-  }
-  throw new Error('the refresh was not refused');
+async function refusal(promise: Promise<unknown>, code: string): Promise<{ code?: string; message: string }> {
+  const err = await rejectsWithCode(promise, code);
+  return { code: err.code, message: err.message };
 }
 
 describe('refreshing a token (single-token mode)', function () {
   it('is refused while refresh.allow is off, even through the API', async function () {
     const auth = koaJwt(testConfig({ refresh: { allow: false } }));
     const { token } = await auth.issue(alice);
-    expect(await refusal(auth.authority.refresh(token))).to.deep.equal({ code: 'refresh_not_allowed', message: 'Token refresh is disabled.' });
+    expect(await refusal(auth.authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'Token refresh is disabled.' });
     auth.close();
   });
 
@@ -29,7 +26,7 @@ describe('refreshing a token (single-token mode)', function () {
     const auth = koaJwt(testConfig());
     const at = nowSeconds();
     const token = handSign({ user_id: '1', username: 'alice', iat: at, exp: at + 60, jti: 'j-1' });
-    expect(await refusal(auth.authority.refresh(token))).to.deep.equal({ code: 'refresh_not_allowed', message: 'This token has no orig_iat and cannot be refreshed.' });
+    expect(await refusal(auth.authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'This token has no orig_iat and cannot be refreshed.' });
     auth.close();
   });
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { b64url, claims, forge } from '../security/attack-kit.js';
 import { testConfig } from '../helpers/app.js';
+import { rejectsWithCode } from '../helpers/expect.js';
 
 // Every refusal is 401 token_invalid (spec/security pins that), and its error_description says
 // which rule the token broke: what an engineer reads in a log or a client's error to find out
@@ -11,15 +12,7 @@ describe('refusals say which rule the token broke', function () {
   const auth = koaJwt(testConfig({ token: { tokenId: 'require' } }));
   after(() => auth.close());
 
-  async function reasonFor(verifier: KoaJwt, token: unknown): Promise<string> {
-    try {
-      await verifier.verify(token as string);
-    } catch (err) {
-      expect((err as { code?: string }).code).to.equal('token_invalid');
-      return (err as Error).message;
-    }
-    throw new Error('the token was accepted');
-  }
+  const reasonFor = async (verifier: KoaJwt, token: unknown): Promise<string> => (await rejectsWithCode(verifier.verify(token as string), 'token_invalid')).message;
 
   const signed = (header: Record<string, unknown>, payload: Record<string, unknown> | string = claims({ jti: 'j' })) => forge(header, payload);
   const HS = { alg: 'HS256', typ: 'JWT' };
