@@ -34,7 +34,8 @@ const isCastError = (err: unknown): boolean => (err as { name?: unknown })?.name
  * const auth = koaJwt({ keys: { secret }, users });
  * ```
  */
-export function mongooseUsers(UserModel: Model<any>, options: MongooseUsersOptions = {}): UserProvider {
+export function mongooseUsers(UserModel: Model<any, any, any, any>, options: MongooseUsersOptions = {}): UserProvider {
+  // Model<any, any, any, any>: mongoose 9 types a model with an `id` virtual, 8 without one.
   const usernameField = options.usernameField ?? 'username';
   const passwordField = options.passwordField ?? 'password';
   const idField = options.idField ?? '_id';

@@ -137,7 +137,8 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
     attempts: {
       async hit(key, windowMs, now) {
         // One atomic upsert: n concurrent hits count n (a first-hit race on the unique key is retried once).
-        const doc = await upsert(() => AttemptCounter.findOneAndUpdate(byKey(key), hitPipeline(now, windowMs), { upsert: true, new: true, projection: { count: 1, expiresAt: 1 } }).lean().exec());
+        // updatePipeline: mongoose 9 refuses an update pipeline without it (8 ignores the option).
+        const doc = await upsert(() => AttemptCounter.findOneAndUpdate(byKey(key), hitPipeline(now, windowMs), { upsert: true, new: true, updatePipeline: true, projection: { count: 1, expiresAt: 1 } }).lean().exec());
         return { count: doc!.count, resetAt: doc!.expiresAt };
       },
       async undo(key, now) {
