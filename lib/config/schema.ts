@@ -249,7 +249,7 @@ function normalise(config: Shape) {
   if (!hasKeySource) {
     const first = algorithms[0]!;
     throw algorithmInfo(first).family === 'secret'
-      ? new ConfigError('keys.secret', `${first} needs a shared secret of at least ${algorithmInfo(first).hashBytes} bytes`)
+      ? new ConfigError('keys.secret', `is undefined: ${first} needs a shared secret of at least ${algorithmInfo(first).hashBytes} bytes (when it comes from process.env, is that variable set?)`)
       : new ConfigError('keys.privateKey', `${first} needs a private key to sign or a public key to verify`);
   }
   checkSigner(staticKeys, fromDir, algorithms, managed !== undefined);
