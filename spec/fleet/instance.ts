@@ -23,7 +23,9 @@ const config: KoaJwtConfig = {
   ...(options.verifyOnly ? {} : { users: memoryUsers([{ id: '1', username: 'alice', password: 'alice-password' }]) }),
   keys: options.rotation
     ? { rotation: { algorithm: options.rotation.algorithm ?? 'ES256', every: options.rotation.every, publishAhead: options.rotation.publishAhead, checkEvery: options.rotation.checkEvery, retireAfter: options.rotation.retireAfter } }
-    : { secret: options.secret },
+    : options.ecKeyPem
+      ? (options.verifyOnly ? { algorithm: 'ES256', publicKey: options.ecKeyPem.publicKey } : { algorithm: 'ES256', privateKey: options.ecKeyPem.privateKey })
+      : { secret: options.secret },
   ...(options.rotation ? { jwks: { maxAge: options.rotation.jwksMaxAge } } : {}),
   ...(options.pair ? { refresh: { pair: true } } : {}),
   ...(options.cacheSeconds !== undefined ? { blacklist: { cache: true, cacheSeconds: options.cacheSeconds } } : {}),

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { call, type FleetInstance, login, startFleet, startInstance } from '../helpers/fleet.js';
 import { SECRET } from '../helpers/keys.js';
@@ -16,7 +17,9 @@ describe('fleet: a logout reaches every instance (processes on one Redis)', func
   });
 
   it('without blacklist.cache: a token logged out on A is refused on B and C at once, and by a verify-only service on the store', async () => {
-    const options = { redisUrl: redis.url, prefix: `${redis.prefix}plain:`, secret: SECRET };
+    // ES256, so that the verify-only service holds only the public key (an HS secret could sign).
+    const ecKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const options = { redisUrl: redis.url, prefix: `${redis.prefix}plain:`, ecKeyPem };
     fleet = [...await startFleet(3, options), await startInstance({ ...options, verifyOnly: true })];
     const [a, b, c, verifier] = fleet as [FleetInstance, FleetInstance, FleetInstance, FleetInstance];
     const { token } = await login(a);
