@@ -17,8 +17,10 @@ describe('fleet: managed rotation across instances (processes on one Redis)', fu
     options = {
       redisUrl: redis.url,
       prefix: `${redis.prefix}rotation:`,
-      expiresIn: 3,
-      rotation: { algorithm: 'ES256', every: SLOT_SECONDS, publishAhead: 2, checkEvery: 1, retireAfter: 8, jwksMaxAge: 1 },
+      // Tokens outlive several slots (and an instance's restart on a busy machine): retired keys
+      // must keep verifying them.
+      expiresIn: 30,
+      rotation: { algorithm: 'ES256', every: SLOT_SECONDS, publishAhead: 2, checkEvery: 1, retireAfter: 32, jwksMaxAge: 1 },
     };
     fleet = await startFleet(2, options);
   });
