@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { main } from '../../lib/cli/main.js';
 
-// The CLI as users run it: bin/koa-jwt-kit.cjs in a child process (from source, through tsx).
+// The CLI as users run it. A child process runs bin/koa-jwt-kit.cjs (from source, through tsx)
+// for what only a process shows: the bin's loader, the streams, the exit code of each kind
+// (0, 1, 2). Each child costs a Node start and a tsx load of lib/, about 1.1 s of CPU measured:
+// seventeen of them at once took this file's before hook past 60 s on a busy 2-core machine.
+// Every other case calls main(), the function the bin runs, in this process.
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'koa-jwt-kit.cjs');
@@ -29,45 +34,55 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
 }
 
+/** main() with the streams captured as the bin writes them (a line and a newline each). */
+async function inProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(args, {
+    stdout: (line) => stdout.push(`${line}\n`),
+    stderr: (line) => stderr.push(`${line}\n`),
+    env: { ...process.env, NODE_ENV: 'test', ...env },
+    cwd: root,
+  });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
 const config = ['--config', fixture('config.ts')];
 
-// Every run of this file, started at once in parallel (each child costs a Node start and a tsx load).
-const RUNS = {
+// The child runs, started at once in the before hook. deleteStale is one of them because the
+// fixture's store is filled when the config module loads, which happens once per process.
+const CHILD_RUNS = {
   alice: [[...config, 'token', 'alice']],
-  byIdJson: [['token', '--id', '1', '--json', ...config]],
   production: [[...config, 'token', 'alice'], { NODE_ENV: 'production' }],
-  productionForced: [[...config, 'token', 'alice', '--force'], { NODE_ENV: 'production' }],
-  nobody: [[...config, 'token', 'nobody']],
-  inactive: [[...config, 'token', 'bob']],
-  noUser: [[...config, 'token']],
-  userAndId: [[...config, 'token', 'alice', '--id', '1']],
   unknownOption: [[...config, 'token', '--bogus']],
   deleteStale: [[...config, 'delete-stale-tokens']],
-  mjs: [['--config', fixture('default-export.mjs'), 'delete-stale-tokens']],
-  badJson: [['--config', fixture('bad.json'), 'delete-stale-tokens']],
-  missing: [['--config', fixture('nope.mjs'), 'delete-stale-tokens']],
-  help: [['--help']],
-  tokenHelp: [['token', '--help']],
-  deleteStaleHelp: [['delete-stale-tokens', '--help']],
-  unknownCommand: [['frobnicate']],
 } satisfies Record<string, [string[]] | [string[], Record<string, string>]>;
 
-type RunName = keyof typeof RUNS;
-let started: Record<RunName, Promise<Run>> | undefined;
-const result = (name: RunName): Promise<Run> => {
-  started ??= Object.fromEntries(Object.entries(RUNS).map(([k, [args, env]]) => [k, cli(args, env)])) as Record<RunName, Promise<Run>>;
-  return started[name];
-};
+type ChildRun = keyof typeof CHILD_RUNS;
+let children: Record<ChildRun, Run>;
 
 describe('koa-jwt-kit (CLI)', function () {
   this.timeout(60_000);
+  // The config's key is read from the environment of the process that loads it.
+  let previousSecret: string | undefined;
   before(async () => {
-    await result('alice');
+    previousSecret = process.env.KOA_JWT_CLI_SECRET;
+    process.env.KOA_JWT_CLI_SECRET = secret;
+    const names = Object.keys(CHILD_RUNS) as ChildRun[];
+    const runs = await Promise.all(names.map((name) => {
+      const [args, env] = CHILD_RUNS[name] as [string[], Record<string, string>?];
+      return cli(args, env);
+    }));
+    children = Object.fromEntries(names.map((name, i) => [name, runs[i]!])) as Record<ChildRun, Run>;
+  });
+  after(() => {
+    if (previousSecret === undefined) delete process.env.KOA_JWT_CLI_SECRET;
+    else process.env.KOA_JWT_CLI_SECRET = previousSecret;
   });
 
   describe('token', () => {
     it('prints a token for a username, signed with the config\'s key', async () => {
-      const { code, stdout, stderr } = await result('alice');
+      const { code, stdout, stderr } = children.alice;
       expect(stderr).to.equal('');
       expect(code).to.equal(0);
       const payload = jwt.verify(stdout.trim(), secret, { algorithms: ['HS256'] }) as Record<string, unknown>;
@@ -75,26 +90,26 @@ describe('koa-jwt-kit (CLI)', function () {
     });
 
     it('prints a token for --id, and the whole answer with --json', async () => {
-      const { code, stdout } = await result('byIdJson');
+      const { code, stdout } = await inProcess(['token', '--id', '1', '--json', ...config]);
       expect(code).to.equal(0);
       const body = JSON.parse(stdout) as { token: string };
       expect(jwt.verify(body.token, secret, { algorithms: ['HS256'] })).to.include({ username: 'alice' });
     });
 
     it('refuses with NODE_ENV=production (exit 1, one line), unless --force', async () => {
-      const refused = await result('production');
+      const refused = children.production;
       expect(refused.code).to.equal(1);
       expect(refused.stdout).to.equal('');
       expect(refused.stderr.trim().split('\n')).to.have.length(1);
       expect(refused.stderr).to.include('NODE_ENV=production');
-      const forced = await result('productionForced');
+      const forced = await inProcess([...config, 'token', 'alice', '--force'], { NODE_ENV: 'production' });
       expect(forced.code).to.equal(0);
       expect(forced.stdout.trim().split('.')).to.have.length(3);
     });
 
     it('fails with exit 1 and one line for an unknown user and for an inactive one', async () => {
-      for (const name of ['nobody', 'inactive'] as const) {
-        const { code, stdout, stderr } = await result(name);
+      for (const username of ['nobody', 'bob']) {
+        const { code, stdout, stderr } = await inProcess([...config, 'token', username]);
         expect(code).to.equal(1);
         expect(stdout).to.equal('');
         expect(stderr.trim().split('\n')).to.have.length(1);
@@ -102,15 +117,15 @@ describe('koa-jwt-kit (CLI)', function () {
     });
 
     it('is a usage error (exit 2) without a username or with both a username and --id', async () => {
-      expect((await result('noUser')).code).to.equal(2);
-      expect((await result('userAndId')).code).to.equal(2);
-      expect((await result('unknownOption')).code).to.equal(2);
+      expect((await inProcess([...config, 'token'])).code).to.equal(2);
+      expect((await inProcess([...config, 'token', 'alice', '--id', '1'])).code).to.equal(2);
+      expect(children.unknownOption.code).to.equal(2);
     });
   });
 
   describe('delete-stale-tokens', () => {
     it('prints how many blacklist entries were removed', async () => {
-      const { code, stdout, stderr } = await result('deleteStale');
+      const { code, stdout, stderr } = children.deleteStale;
       expect(stderr).to.equal('');
       expect(code).to.equal(0);
       expect(stdout.trim()).to.equal('2');
@@ -119,7 +134,7 @@ describe('koa-jwt-kit (CLI)', function () {
 
   describe('config modules', () => {
     it('loads a default export from an .mjs module', async () => {
-      const { code, stdout, stderr } = await result('mjs');
+      const { code, stdout, stderr } = await inProcess(['--config', fixture('default-export.mjs'), 'delete-stale-tokens']);
       // It loaded: the failure is koaJwt()'s own verdict on it (no users), naming the path.
       expect(code).to.equal(1);
       expect(stdout).to.equal('');
@@ -127,14 +142,14 @@ describe('koa-jwt-kit (CLI)', function () {
     });
 
     it('reports a wrong config in one line naming the path (exit 1)', async () => {
-      const { code, stderr } = await result('badJson');
+      const { code, stderr } = await inProcess(['--config', fixture('bad.json'), 'delete-stale-tokens']);
       expect(code).to.equal(1);
       expect(stderr.trim().split('\n')).to.have.length(1);
       expect(stderr).to.include('keys.secret');
     });
 
     it('reports a missing config module (exit 1)', async () => {
-      const { code, stderr } = await result('missing');
+      const { code, stderr } = await inProcess(['--config', fixture('nope.mjs'), 'delete-stale-tokens']);
       expect(code).to.equal(1);
       expect(stderr).to.include('no such file');
     });
@@ -142,21 +157,21 @@ describe('koa-jwt-kit (CLI)', function () {
 
   describe('--help', () => {
     it('lists the commands (exit 0)', async () => {
-      const { code, stdout } = await result('help');
+      const { code, stdout } = await inProcess(['--help']);
       expect(code).to.equal(0);
       expect(stdout).to.include('token').and.to.include('delete-stale-tokens');
     });
 
-    for (const [command, name] of [['token', 'tokenHelp'], ['delete-stale-tokens', 'deleteStaleHelp']] as const) {
+    for (const command of ['token', 'delete-stale-tokens']) {
       it(`explains ${command} (exit 0, no config needed)`, async () => {
-        const { code, stdout } = await result(name);
+        const { code, stdout } = await inProcess([command, '--help']);
         expect(code).to.equal(0);
         expect(stdout).to.include(`Usage: koa-jwt-kit [--config <module>] ${command}`);
       });
     }
 
     it('answers an unknown command with the usage and exit 2', async () => {
-      const { code, stderr } = await result('unknownCommand');
+      const { code, stderr } = await inProcess(['frobnicate']);
       expect(code).to.equal(2);
       expect(stderr).to.include('unknown command frobnicate');
     });

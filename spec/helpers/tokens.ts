@@ -29,7 +29,11 @@ export function handSign(
   return jwt.sign(JSON.stringify(payload), key as jwt.Secret, { algorithm: alg as jwt.Algorithm, header: header as jwt.JwtHeader });
 }
 
-/** The current time as a NumericDate (seconds). */
+/**
+ * The current time as a NumericDate (seconds). Call it, and sign, inside it/before: a claim set
+ * made while mocha loads the file may have expired by the time its spec runs on a busy machine
+ * (spec/suite/load-time-tokens.spec.ts refuses such calls).
+ */
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** The decoded header and payload of a compact JWS, unverified. */

@@ -9,7 +9,8 @@ describe('the user of a token without user_id (verify-only, userLookup token)', 
   const es = keyPair('P-256');
   const auth = koaJwt({ keys: { algorithm: 'ES256', publicKey: es.publicPem } });
   const sign = (claims: Record<string, unknown>) => handSign(claims, { key: es.privateKey, alg: 'ES256' });
-  const at = nowSeconds();
+  let at: number;
+  beforeEach(() => { at = nowSeconds(); });
 
   it('is the sub claim', async () => {
     const { user } = await auth.authenticate(sign({ sub: '42', username: 'ada', iat: at, exp: at + 60 }));

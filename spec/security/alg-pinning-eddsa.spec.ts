@@ -12,7 +12,8 @@ import { claims, expectRefused, forge, getMe } from './attack-kit.js';
 describe('attack: an EdDSA token naming the kid of an HS key', function () {
   const ed = keyPair('ed25519');
   const app = buildApp({ keys: { algorithm: ['HS256', 'EdDSA'], secret: { hs: SECRET }, privateKey: { ed: ed.privatePem } } });
-  const forged = forge({ alg: 'EdDSA', kid: 'hs' }, claims(), { key: ed.privateKey, alg: 'EdDSA' });
+  let forged: string;
+  beforeEach(() => { forged = forge({ alg: 'EdDSA', kid: 'hs' }, claims(), { key: ed.privateKey, alg: 'EdDSA' }); });
 
   it('is 401 token_invalid over HTTP, never a 500', async function () {
     expectRefused(await getMe(app, forged));

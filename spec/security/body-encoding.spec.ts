@@ -54,9 +54,10 @@ describe('attack: a request body whose Content-Encoding lies or is unknown', fun
   it('a gzip bomb (16 MB of zeros in 16 KB) is 413, not a 500 or an exhausted process', async function () {
     const bomb = gzipSync(Buffer.alloc(16 * 1024 * 1024, 0x20));
     expect(bomb.length).to.be.below(32 * 1024);
-    const res = await post('/auth/token', bomb, 'gzip');
-    expect(res.status).to.be.oneOf([400, 413]);
-    expect(res.body.error).to.be.oneOf(['invalid_request', 'payload_too_large']);
+    // 413 and nothing else: the 16 kB limit counts decoded bytes. A 400 would mean the 16 MB were
+    // inflated and then refused as JSON (what a raised limit answers).
+    expectError(await post('/auth/token', bomb, 'gzip'), 413, 'payload_too_large');
+    expect(errors.called).to.equal(false);
   });
 
   it('a real gzip body is read (the control)', async function () {

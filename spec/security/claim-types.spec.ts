@@ -6,23 +6,23 @@ import { claims, expectRefused, forge, getMe } from './attack-kit.js';
 // verifier that compares with > would take it.
 describe('attack: exp/nbf as strings and other wrong claim types', function () {
   const app = buildApp();
-  const cases: Array<[string, Record<string, unknown>]> = [
-    ['exp as a numeric string', { exp: String(nowSeconds() + 60) }],
-    ['exp as a date string', { exp: new Date(Date.now() + 60_000).toISOString() }],
-    ['exp as an array', { exp: [nowSeconds() + 60] }],
-    ['exp as an object', { exp: { $gt: 0 } }],
-    ['exp as true', { exp: true }],
-    ['nbf as a string', { nbf: String(nowSeconds() - 10) }],
-    ['nbf as an object', { nbf: {} }],
-    ['jti as a number', { jti: 1 }],
-    ['jti as an object {"$ne":null}', { jti: { $ne: null } }],
-    ['user_id as an object {"$ne":null}', { user_id: { $ne: null } }],
-    ['username as a number', { username: 1 }],
-    ['token_type unknown', { token_type: 'admin' }],
+  const cases: Array<[string, () => Record<string, unknown>]> = [
+    ['exp as a numeric string', () => ({ exp: String(nowSeconds() + 60) })],
+    ['exp as a date string', () => ({ exp: new Date(Date.now() + 60_000).toISOString() })],
+    ['exp as an array', () => ({ exp: [nowSeconds() + 60] })],
+    ['exp as an object', () => ({ exp: { $gt: 0 } })],
+    ['exp as true', () => ({ exp: true })],
+    ['nbf as a string', () => ({ nbf: String(nowSeconds() - 10) })],
+    ['nbf as an object', () => ({ nbf: {} })],
+    ['jti as a number', () => ({ jti: 1 })],
+    ['jti as an object {"$ne":null}', () => ({ jti: { $ne: null } })],
+    ['user_id as an object {"$ne":null}', () => ({ user_id: { $ne: null } })],
+    ['username as a number', () => ({ username: 1 })],
+    ['token_type unknown', () => ({ token_type: 'admin' })],
   ];
   for (const [name, extra] of cases) {
     it(`refuses ${name} as 401 token_invalid`, async function () {
-      expectRefused(await getMe(app, forge({ alg: 'HS256' }, claims(extra))));
+      expectRefused(await getMe(app, forge({ alg: 'HS256' }, claims(extra()))));
     });
   }
 });

@@ -43,6 +43,30 @@ describe('memoryStore is bounded: entries go when they expire', () => {
     expect(await store.refreshTokens.consume('r-1', new Date())).to.equal('consumed');
   });
 
+  it('frees an entry 1 ms past its expiry and keeps one at exactly its expiry (expired means expiresAt < now)', async () => {
+    const store = memoryStore();
+    const expiry = at(10 * MINUTE);
+    const past = new Date(expiry.getTime() - 1);
+    await store.blacklist.add({ tokenId: 'jti-at', expiresAt: expiry, blacklistedAt: new Date() });
+    await store.blacklist.add({ tokenId: 'jti-past', expiresAt: past, blacklistedAt: new Date() });
+    await store.refreshTokens.save({ jti: 'r-at', family: 'f-at', user: '1', expiresAt: expiry });
+    await store.refreshTokens.save({ jti: 'r-past', family: 'f-past', user: '1', expiresAt: past });
+    // Revoked, so that a family's presence shows; each lives as long as its token.
+    await store.refreshTokens.revokeFamily('f-at', new Date());
+    await store.refreshTokens.revokeFamily('f-past', new Date());
+
+    clock.tick(10 * MINUTE); // the sweep below runs at exactly `expiry`
+    await touch(store);
+
+    expect(await store.blacklist.isBlacklisted(['jti-at']), 'revocation at its expiry').to.equal(true);
+    expect(await store.blacklist.isBlacklisted(['jti-past']), 'revocation past its expiry').to.equal(false);
+    expect(await store.refreshTokens.isFamilyRevoked('f-at'), 'family at its expiry').to.equal(true);
+    expect(await store.refreshTokens.isFamilyRevoked('f-past'), 'family past its expiry').to.equal(false);
+    expect(await store.refreshTokens.consume('r-at', new Date()), 'refresh token at its expiry').to.equal('revoked');
+    expect(await store.refreshTokens.consume('r-past', new Date()), 'refresh token past its expiry').to.equal('unknown');
+    expect(store.counts()).to.deep.equal({ revoked: 2, refreshTokens: 1, families: 1 }); // with the touch
+  });
+
   it('keeps an entry added again with a later expiry until that later expiry', async () => {
     const store = memoryStore();
     await store.blacklist.add({ tokenId: 'jti-1', expiresAt: at(MINUTE), blacklistedAt: new Date() });

@@ -8,6 +8,7 @@ import { memoryUsers } from '../../lib/users/memory.js';
 import { needsRehash, verifyPassword } from '../../lib/users/password.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { buildApp } from '../helpers/app.js';
+import { startsHashing } from '../helpers/hash-probe.js';
 
 // Known answers computed by Python's hashlib.pbkdf2_hmac in Django's format (fixtures/django/make-vectors.py).
 const { vectors } = JSON.parse(readFileSync(new URL('../../fixtures/django/pbkdf2-vectors.json', import.meta.url), 'utf8')) as { vectors: { password: string; encoded: string }[] };
@@ -62,6 +63,16 @@ describe('passwords brought from Django', () => {
 
     it('the well-formed hash those were made from verifies (so the cases above fail for their defect)', async () => {
       expect(await verifyPassword('secret', good)).to.equal(true);
+    });
+
+    it('hashes up to 10,000,000 iterations and starts no hash past them (the cap on one hash\'s cost)', async () => {
+      for (const algorithm of ['pbkdf2_sha256', 'pbkdf2_sha1']) {
+        const digest = Buffer.alloc(algorithm === 'pbkdf2_sha1' ? 20 : 32).toString('base64');
+        const stored = (iterations: number) => `${algorithm}$${iterations}$salt$${digest}`;
+        expect(await startsHashing(stored(10_000_000)), `${algorithm} at the cap`).to.equal(true);
+        expect(await startsHashing(stored(10_000_001)), `${algorithm} past the cap`).to.equal(false);
+        expect(await startsHashing(stored(9_999_999_999)), `${algorithm} far past the cap`).to.equal(false);
+      }
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { hashPassword, verifyPassword } from '../../lib/users/password.js';
+import { startsHashing } from '../helpers/hash-probe.js';
 
 describe('password hashing', () => {
   let hash: string;
@@ -34,6 +35,14 @@ describe('password hashing', () => {
       expect(await verifyPassword('x', stored)).to.equal(false);
     });
   }
+
+  it('starts a scrypt hash up to the cost caps (N 2^20, r 32, p 16) and none past one of them', async () => {
+    const stored = (n: number, r: number, p: number) => `scrypt$${n}$${r}$${p}$c2FsdA$aGFzaA`;
+    expect(await startsHashing(stored(2 ** 20, 32, 16)), 'at every cap').to.equal(true);
+    expect(await startsHashing(stored(2 ** 21, 8, 1)), 'N past its cap').to.equal(false);
+    expect(await startsHashing(stored(16384, 33, 1)), 'r past its cap').to.equal(false);
+    expect(await startsHashing(stored(16384, 8, 17)), 'p past its cap').to.equal(false);
+  });
 
   it('a non-string hash or password is false', async () => {
     expect(await verifyPassword('x', undefined as never)).to.equal(false);
