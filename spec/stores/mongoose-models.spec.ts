@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { byJti, byKid, byTokenIds, byUser, consumableJti } from '../../lib/stores/mongoose/filters.js';
+import { byFamily, byJti, byKey, byKid, byTokenId, byTokenIds, byUser, consumableJti } from '../../lib/stores/mongoose/filters.js';
 import { storeModels } from '../../lib/stores/mongoose/models.js';
 import { wire } from '../helpers/mongoose-driver.js';
 
@@ -74,6 +74,13 @@ describe('mongoose models (no server)', () => {
       expect(() => byJti(ATTACK)).to.throw(TypeError, /jti must be a string/);
       expect(() => byUser(ATTACK)).to.throw(TypeError);
       expect(() => byTokenIds(['ok', ATTACK])).to.throw(TypeError, /tokenIds\[1\]/);
+    });
+
+    it('name the value they refuse, and what it was', () => {
+      for (const [build, name] of [[byTokenId, 'tokenId'], [byJti, 'jti'], [byFamily, 'family'], [byUser, 'user'], [byKid, 'kid'], [byKey, 'key']] as const) {
+        expect(() => build(ATTACK)).to.throw(TypeError, `mongooseStore: ${name} must be a string, got object`);
+        expect(() => build(null)).to.throw(TypeError, `mongooseStore: ${name} must be a string, got null`);
+      }
     });
 
     it('build plain equality filters from strings', () => {

@@ -111,6 +111,12 @@ describe('mongooseStore refresh tokens (driver calls)', () => {
         {},
       ] }]);
     });
+
+    it('refuses a family that is not a string before anything is sent', async () => {
+      const error = await driver.store().refreshTokens.revokeFamily({ $ne: null } as never, NOW).catch((err: unknown) => err);
+      expect(error).to.be.instanceOf(TypeError).with.property('message', 'mongooseStore: family must be a string, got object');
+      expect(driver.sent).to.deep.equal([]);
+    });
   });
 
   describe('isFamilyRevoked', () => {
