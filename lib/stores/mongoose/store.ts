@@ -37,7 +37,9 @@ function toStoredKey(doc: SigningKeyDoc): StoredSigningKey {
  *
  * @example
  * ```ts
- * const connection = await mongoose.createConnection(process.env.MONGODB_URI!).asPromise();
+ * // Fail store calls at once while MongoDB is down, and say so (docs/stores.md has the whole set-up).
+ * const connection = mongoose.createConnection(process.env.MONGODB_URI!, { serverSelectionTimeoutMS: 5000, bufferCommands: false });
+ * connection.on('error', (err: Error) => console.error(`MongoDB: ${err.message}`));
  * const auth = koaJwt({ ..., store: mongooseStore(connection, { timeout: 1500 }) });
  * ```
  */
