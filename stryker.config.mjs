@@ -59,6 +59,11 @@ const SCOPES = {
       'spec/security/kid-rule-at-request.spec.ts', 'spec/rotation/cross-service.spec.ts', 'spec/config/errors.spec.ts',
     ],
   },
+  // The Mongoose store: its specs record what each operation hands the driver (no server here).
+  mongoose: {
+    mutate: ['lib/stores/mongoose/**/*.ts'],
+    spec: ['spec/stores/mongoose/**/*.spec.ts', 'spec/stores/mongoose-models.spec.ts'],
+  },
 };
 const scope = process.env.MUTATE_SCOPE;
 if (scope !== undefined && !(scope in SCOPES)) throw new Error(`MUTATE_SCOPE is one of ${Object.keys(SCOPES).join(', ')}`);

@@ -9,7 +9,7 @@ storeContract('memoryStore', () => memoryStore());
 
 const uri = process.env.MONGODB_URI;
 const systemBinary = process.env.MONGOMS_SYSTEM_BINARY;
-const SKIP = 'MongoDB contract skipped: set MONGODB_URI or MONGOMS_SYSTEM_BINARY (no MongoDB server can be installed on this machine)';
+const SKIP = 'MongoDB contract skipped: no MongoDB server can be installed on this machine. Against a server: MONGODB_URI=mongodb://127.0.0.1:27017 npx mocha spec/store-contract/stores.spec.ts (or MONGOMS_SYSTEM_BINARY=<path to mongod>)';
 
 if (uri || systemBinary) {
   describe('mongooseStore against MongoDB', function () {

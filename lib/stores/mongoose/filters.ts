@@ -3,6 +3,8 @@ import mongoose from 'mongoose';
 // Every filter the store sends is built here, from typed values only. A value that is not a
 // string is refused before a query exists, and sanitizeFilter wraps anything that still looks
 // like an operator in $eq: an attacker's `{"$ne": null}` as a kid or jti is never an operator.
+// The store's own operators are marked trusted: an application that turns sanitizeFilter on for
+// its connection would otherwise have them wrapped too, and every lookup fail with a CastError.
 
 /** A string, or a TypeError: a non-string never becomes part of a filter. */
 export function str(value: unknown, name: string): string {
@@ -12,13 +14,16 @@ export function str(value: unknown, name: string): string {
 
 const sanitize = <T extends Record<string, unknown>>(filter: T): T => mongoose.sanitizeFilter(filter) as T;
 
+/** One of the store's own operator objects, which sanitizeFilter leaves as it is. */
+const op = <T extends Record<string, unknown>>(operator: T): T => mongoose.trusted(operator);
+
 export const byTokenId = (tokenId: unknown) => sanitize({ tokenId: str(tokenId, 'tokenId') });
 
-export const byTokenIds = (tokenIds: readonly unknown[]) => ({ tokenId: { $in: tokenIds.map((id, i) => str(id, `tokenIds[${i}]`)) } });
+export const byTokenIds = (tokenIds: readonly unknown[]) => ({ tokenId: op({ $in: tokenIds.map((id, i) => str(id, `tokenIds[${i}]`)) }) });
 
-export const expiredBefore = (now: Date) => ({ expiresAt: { $lt: new Date(now) } });
+export const expiredBefore = (now: Date) => ({ expiresAt: op({ $lt: new Date(now) }) });
 
-export const expiringAfter = (since: Date) => ({ expiresAt: { $gt: new Date(since) } });
+export const expiringAfter = (since: Date) => ({ expiresAt: op({ $gt: new Date(since) }) });
 
 export const byJti = (jti: unknown) => sanitize({ jti: str(jti, 'jti') });
 
@@ -27,7 +32,7 @@ export const consumableJti = (jti: unknown) => ({ ...byJti(jti), consumedAt: nul
 
 export const byFamily = (family: unknown) => sanitize({ family: str(family, 'family') });
 
-export const revokedFamily = (family: unknown) => ({ ...byFamily(family), revokedAt: { $ne: null } });
+export const revokedFamily = (family: unknown) => ({ ...byFamily(family), revokedAt: op({ $ne: null }) });
 
 export const byUser = (user: unknown) => sanitize({ user: str(user, 'user') });
 
@@ -36,7 +41,7 @@ export const byKid = (kid: unknown) => sanitize({ kid: str(kid, 'kid') });
 export const byKey = (key: unknown) => sanitize({ key: str(key, 'key') });
 
 /** A counter whose window is still open at `now` and has something to take back. */
-export const undoableKey = (key: unknown, now: Date) => ({ ...byKey(key), expiresAt: { $gt: new Date(now) }, count: { $gt: 0 } });
+export const undoableKey = (key: unknown, now: Date) => ({ ...byKey(key), expiresAt: op({ $gt: new Date(now) }), count: op({ $gt: 0 }) });
 
 /**
  * One attempt, as a single atomic update pipeline: inside the window the count goes up by one;

@@ -37,7 +37,9 @@ function toStoredKey(doc: SigningKeyDoc): StoredSigningKey {
  *
  * @example
  * ```ts
- * const connection = await mongoose.createConnection(process.env.MONGODB_URI!).asPromise();
+ * // Fail store calls at once while MongoDB is down, and say so (docs/stores.md has the whole set-up).
+ * const connection = mongoose.createConnection(process.env.MONGODB_URI!, { serverSelectionTimeoutMS: 5000, bufferCommands: false });
+ * connection.on('error', (err: Error) => console.error(`MongoDB: ${err.message}`));
  * const auth = koaJwt({ ..., store: mongooseStore(connection, { timeout: 1500 }) });
  * ```
  */
@@ -84,7 +86,8 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
       },
       async consume(jti, now): Promise<ConsumeResult> {
         // The condition and the write are one operation: of concurrent calls, one matches.
-        const won = await RefreshToken.findOneAndUpdate(consumableJti(jti), { $set: { consumedAt: new Date(now) } }, { new: false, projection: { _id: 1 } }).lean().exec();
+        // returnDocument, not `new`: mongoose 9 warns on every call that still says `new`.
+        const won = await RefreshToken.findOneAndUpdate(consumableJti(jti), { $set: { consumedAt: new Date(now) } }, { returnDocument: 'before', projection: { _id: 1 } }).lean().exec();
         if (won) return 'consumed';
         const doc = await RefreshToken.findOne(byJti(jti), { revokedAt: 1, consumedAt: 1 }).lean().exec();
         if (!doc) return 'unknown';
@@ -101,7 +104,7 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
       async get(user) {
         const id = str(user, 'user');
         // One atomic upsert: concurrent first calls agree on one secret.
-        const doc = await upsert(() => UserSecret.findOneAndUpdate(byUser(id), { $setOnInsert: { user: id, secret: newSecret(), rotatedAt: new Date() } }, { upsert: true, new: true }).lean().exec());
+        const doc = await upsert(() => UserSecret.findOneAndUpdate(byUser(id), { $setOnInsert: { user: id, secret: newSecret(), rotatedAt: new Date() } }, { upsert: true, returnDocument: 'after' }).lean().exec());
         return doc!.secret;
       },
       async rotate(user) {
@@ -137,8 +140,8 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
     attempts: {
       async hit(key, windowMs, now) {
         // One atomic upsert: n concurrent hits count n (a first-hit race on the unique key is retried once).
-        // updatePipeline: mongoose 9 refuses an update pipeline without it (8 ignores the option).
-        const doc = await upsert(() => AttemptCounter.findOneAndUpdate(byKey(key), hitPipeline(now, windowMs), { upsert: true, new: true, updatePipeline: true, projection: { count: 1, expiresAt: 1 } }).lean().exec());
+        // updatePipeline: mongoose 9 refuses an update pipeline without it (8 passes it to the driver, which sends no such field).
+        const doc = await upsert(() => AttemptCounter.findOneAndUpdate(byKey(key), hitPipeline(now, windowMs), { upsert: true, returnDocument: 'after', updatePipeline: true, projection: { count: 1, expiresAt: 1 } }).lean().exec());
         return { count: doc!.count, resetAt: doc!.expiresAt };
       },
       async undo(key, now) {
