@@ -37,3 +37,53 @@ export function createClock(): Clock {
     earliestNow: () => Math.min(Date.now(), wallAtStart + (performance.now() - monotonicAtStart)),
   };
 }
+
+/**
+ * A wall-clock time that a passing step does not move, for schedules that every instance
+ * judges on its own clock (managed rotation). It starts at the wall clock and runs on the
+ * monotonic clock. The wall clock is followed again only when it has stayed off by more than
+ * a second, by the same amount, for `settleMs` of monotonic time (a correction, or a VM that
+ * slept while the monotonic clock stood still):
+ * - a step forward or back that is undone within `settleMs` changes nothing;
+ * - a lasting change forward is followed at once when it is noticed (a jump: what fell due
+ *   meanwhile is due then);
+ * - a lasting change back is followed by standing still until the wall clock catches up:
+ *   this time never runs back.
+ * The step is noticed when now() is called: a change is followed at the first call at least
+ * `settleMs` after a call that saw it.
+ */
+export interface SteadyClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** How far the wall clock may drift from the steady time before it counts as stepped (ms). */
+const STEP_TOLERANCE_MS = 1000;
+
+/**
+ * @example
+ * ```ts
+ * const steady = createSteadyClock(60_000);
+ * const slot = Math.floor(steady.now() / every);
+ * ```
+ */
+export function createSteadyClock(settleMs: number): SteadyClock {
+  let anchor = { wall: Date.now(), monotonic: performance.now() };
+  let last = anchor.wall;
+  let seen: { offset: number; at: number } | undefined;
+  return {
+    now() {
+      const wall = Date.now();
+      const monotonic = performance.now();
+      const offset = wall - (anchor.wall + (monotonic - anchor.monotonic));
+      if (Math.abs(offset) <= STEP_TOLERANCE_MS) seen = undefined;
+      else if (!seen || Math.abs(offset - seen.offset) > STEP_TOLERANCE_MS) seen = { offset, at: monotonic };
+      else if (monotonic - seen.at >= settleMs) {
+        anchor = { wall, monotonic };
+        seen = undefined;
+      }
+      last = Math.max(last, anchor.wall + (monotonic - anchor.monotonic));
+      return last;
+    },
+  };
+}

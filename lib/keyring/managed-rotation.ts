@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
-import { createClock } from '../clock.js';
+import { createClock, createSteadyClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { KoaJwtError, StoreUnavailableError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from './algorithms.js';
@@ -76,6 +76,10 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   // have retired (and will remove while this instance's tokens still live).
   let signUntil = 0;
   const clock = createClock();
+  // The timeline is judged on a time that a passing step of the wall clock does not move (a
+  // step lasting less than checkEvery changes no key); removals also wait for the wall clock
+  // and the monotonic clock to agree, so no step removes a key early (docs/reliability.md).
+  const steady = createSteadyClock(checkEvery);
   let lastRead: { at: number; error?: KoaJwtError } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -100,7 +104,11 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
 
   const activation = (k: StoredSigningKey) => k.activatesAt ?? k.createdAt;
 
-  /** Brings the keyring in line with the plan, oldest key first so the newest active one ends up signing. */
+  /**
+   * Brings the keyring in line with the plan, oldest key first so the newest active one ends up
+   * signing. A key of another algorithm never signs here: only its arrival, retirement and
+   * removal are followed (its `next` and `active` verify alike).
+   */
   function apply(plan: RotationPlan, stored: Map<string, StoredSigningKey>): void {
     const planned = new Set(plan.keys.map((k) => k.kid));
     for (const kid of managed) {
@@ -121,21 +129,22 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
         managed.add(kid);
         continue;
       }
-      if (state === 'active' && (present.state !== 'active' || keyring.signingKey()?.kid !== kid)) keyring.promote(kid);
+      if (state === 'active' && record.alg === alg && (present.state !== 'active' || keyring.signingKey()?.kid !== kid)) keyring.promote(kid);
       else if (state === 'retired' && (present.state !== 'retired' || present.notAfter?.getTime() !== notAfter?.getTime())) keyring.retire(kid, notAfter);
     }
   }
 
   async function syncOnce(): Promise<void> {
-    const now = new Date();
+    const now = new Date(steady.now());
+    const removeBy = Math.min(now.getTime(), clock.earliestNow());
     let list = await call(() => keys.list());
     const timeline = (l: StoredSigningKey[]) => l.map((k) => ({ kid: k.kid, activatesAt: activation(k), alg: k.alg }));
-    let plan = planRotation(now.getTime(), timeline(list), timings, alg);
+    let plan = planRotation(now.getTime(), timeline(list), timings, alg, removeBy);
     if (plan.create.length > 0) {
       for (const { kid, activatesAt } of plan.create) await call(() => keys.insert(toStored(kid, activatesAt, now)));
       // Read back: another instance may have won the insert, and its key is the one to use.
       list = await call(() => keys.list());
-      plan = planRotation(now.getTime(), timeline(list), timings, alg);
+      plan = planRotation(now.getTime(), timeline(list), timings, alg, removeBy);
     }
     const byKid = new Map(list.map((k) => [k.kid, k]));
     for (const kid of plan.remove) await call(() => keys.remove(kid));
@@ -149,20 +158,22 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
     apply(plan, byKid);
     dueAt = Math.min(plan.nextChange ?? Infinity, now.getTime() + checkEvery);
     const t = now.getTime();
-    signUntil = Math.min((slotOf(t, timings.every) + 1) * timings.every, ...list.map((k) => activation(k).getTime()).filter((at) => at > t));
+    signUntil = Math.min((slotOf(t, timings.every) + 1) * timings.every, ...list.filter((k) => k.alg === alg).map((k) => activation(k).getTime()).filter((at) => at > t));
   }
 
   /**
-   * A kid that may belong to a key another instance created: a slot kid of the rotation's
-   * algorithm, for a slot whose key can still be in the store. Anything else is refused
-   * without a store read.
+   * A kid that may belong to a key another instance created: a slot kid of an algorithm this
+   * keyring verifies (instances of another rotation algorithm share the store during a rolling
+   * change), for a slot whose key can still be in the store. Anything else is refused without
+   * a store read.
    */
   function mayBeStoredKid(kid: string): boolean {
-    if (!kid.startsWith(`${alg}-`)) return false;
-    const start = Date.parse(kid.slice(alg.length + 1));
-    if (!Number.isFinite(start) || slotKid(alg, slotOf(start, timings.every), timings.every) !== kid) return false;
-    const now = Date.now();
-    return start <= now + timings.every && start >= now - 2 * timings.every - timings.retireAfter;
+    const kidAlg = keyring.algorithms.find((a) => kid.startsWith(`${a}-`));
+    if (!kidAlg) return false;
+    const start = Date.parse(kid.slice(kidAlg.length + 1));
+    if (!Number.isFinite(start) || slotKid(kidAlg, slotOf(start, timings.every), timings.every) !== kid) return false;
+    // Either clock: this bounds store reads, and a kid may be made on either's timeline.
+    return [Date.now(), steady.now()].some((now) => start <= now + timings.every && start >= now - 2 * timings.every - timings.retireAfter);
   }
 
   const readRecently = () => lastRead !== undefined && clock.monotonic() - lastRead.at < REREAD_AFTER_MS;
@@ -180,7 +191,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   function schedule(): void {
     if (closed) return;
     clearTimeout(timer);
-    const delay = Math.max(0, Math.min(dueAt - Date.now(), 2 ** 31 - 1));
+    const delay = Math.max(0, Math.min(dueAt - steady.now(), 2 ** 31 - 1));
     timer = setTimeout(() => { sync().catch((err) => options.onError?.(err)); }, delay);
     timer.unref();
   }
@@ -190,7 +201,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
     running ??= syncOnce()
       .then(() => { lastRead = { at: clock.monotonic() }; })
       .catch((err) => {
-        dueAt = Date.now() + Math.min(checkEvery, 5000); // try again soon, not in a tight loop
+        dueAt = steady.now() + Math.min(checkEvery, 5000); // try again soon, not in a tight loop
         lastRead = { at: clock.monotonic(), error: unavailable(err) };
         throw err;
       })
@@ -207,10 +218,10 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   // up. Past that time it does: the other instances sign with its successor by now.
   keyring.setSignGate(() => {
     if (closed) return undefined;
-    const now = Date.now();
+    const now = steady.now();
     if (now < dueAt && now < signUntil && keyring.signingKey()) return undefined;
     return syncUnlessFailing().catch((err) => {
-      if (keyring.signingKey() && Date.now() < signUntil) return;
+      if (keyring.signingKey() && steady.now() < signUntil) return;
       throw unavailable(err);
     });
   });

@@ -62,60 +62,76 @@ export function slotKid(alg: string, slot: number, every: number): string {
 
 /**
  * What should be true at `now`: which keys to create, the state of each stored key, which to
- * remove. A key is `next` until its activation, the newest activated key is `active`, older
- * ones are `retired` from the activation of their successor and go `retireAfter` later.
+ * remove. States are per algorithm, so that instances configured with different algorithms
+ * (a rolling change of `keys.rotation.algorithm`) each keep a signer: a key is `next` until its
+ * activation; the newest activated key of an algorithm is `active`; an older one is `retired`
+ * from the activation of its successor of the same algorithm and goes `retireAfter` later. A key
+ * whose algorithm no instance rotates any more (no successor of its algorithm, while a key of
+ * another algorithm activated after its slot ended) is retired from that activation.
+ *
+ * `removeBy` (default `now`) is the time by which a key may be removed: a key past its
+ * `notAfter` by `now` but not by `removeBy` stays, retired (removal waits for every clock).
  *
  * @example
  * ```ts
  * const plan = planRotation(Date.now(), stored, { every: 30 * DAY, publishAhead: DAY, retireAfter: 8 * DAY }, 'ES256');
  * ```
  */
-export function planRotation(now: number, stored: readonly TimelineKey[], timings: RotationTimings, alg: string): RotationPlan {
+export function planRotation(now: number, stored: readonly TimelineKey[], timings: RotationTimings, alg: string, removeBy = now): RotationPlan {
   const { every, publishAhead, retireAfter } = timings;
   const sorted = [...stored].sort((a, b) => a.activatesAt.getTime() - b.activatesAt.getTime());
   const kids = new Set(sorted.map((k) => k.kid));
   const slot = slotOf(now, every);
-  const create: RotationPlan['create'] = [];
-  // Only keys of the rotation's algorithm fill its slots: after a change of keys.rotation.algorithm
-  // the old keys verify and retire on the usual timeline, and a key of the new one is made at once.
-  const ours = sorted.filter((k) => k.alg === undefined || k.alg === alg);
-  const activated = ours.filter((k) => k.activatesAt.getTime() <= now);
-
-  // This slot's key: normally created publishAhead before the slot began. When it is missing
-  // (first start, or every instance was down at that time) it signs at once if nothing else
-  // can, else it is published first and signs publishAhead from now.
-  const current = slotKid(alg, slot, every);
-  if (!kids.has(current) && !ours.some((k) => k.activatesAt.getTime() >= slot * every)) {
-    const activatesAt = activated.length === 0 ? now : Math.max(slot * every, now + publishAhead);
-    create.push({ slot, kid: current, activatesAt: new Date(activatesAt) });
-  }
-  // The next slot's key, publishAhead before it is due.
-  const nextStart = (slot + 1) * every;
-  const upcoming = slotKid(alg, slot + 1, every);
-  if (now >= nextStart - publishAhead && !kids.has(upcoming) && !ours.some((k) => k.activatesAt.getTime() >= nextStart)) {
-    create.push({ slot: slot + 1, kid: upcoming, activatesAt: new Date(nextStart) });
-  }
+  const algOf = (k: TimelineKey) => k.alg ?? alg;
+  const at = (k: TimelineKey) => k.activatesAt.getTime();
 
   const keys: KeyPlan[] = [];
   const remove: string[] = [];
   const changes: number[] = [];
   sorted.forEach((key, i) => {
-    const at = key.activatesAt.getTime();
-    const successor = sorted.slice(i + 1).find((k) => k.activatesAt.getTime() <= now);
-    if (at > now) {
+    if (at(key) > now) {
       keys.push({ kid: key.kid, state: 'next' });
-      changes.push(at);
-    } else if (!successor) {
+      changes.push(at(key));
+      return;
+    }
+    const later = sorted.slice(i + 1);
+    const sameAlg = later.filter((k) => algOf(k) === algOf(key));
+    const slotEnd = (slotOf(at(key), every) + 1) * every;
+    const successor = sameAlg.length > 0
+      ? sameAlg.find((k) => at(k) <= now)
+      : later.find((k) => algOf(k) !== algOf(key) && at(k) >= slotEnd && at(k) <= now);
+    if (!successor) {
       keys.push({ kid: key.kid, state: 'active' });
-    } else {
-      const notAfter = successor.activatesAt.getTime() + retireAfter;
-      if (notAfter <= now) remove.push(key.kid);
-      else {
-        keys.push({ kid: key.kid, state: 'retired', notAfter: new Date(notAfter) });
-        changes.push(notAfter);
-      }
+      return;
+    }
+    const notAfter = at(successor) + retireAfter;
+    if (notAfter <= now && notAfter <= removeBy) remove.push(key.kid);
+    else {
+      keys.push({ kid: key.kid, state: 'retired', notAfter: new Date(notAfter) });
+      changes.push(notAfter);
     }
   });
+
+  const create: RotationPlan['create'] = [];
+  // Only keys of the rotation's algorithm fill its slots: after a change of keys.rotation.algorithm
+  // the old keys verify and retire on their own timeline, and a key of the new one is made at once.
+  const ours = sorted.filter((k) => algOf(k) === alg);
+  const signing = keys.some((k) => k.state === 'active' && algOf(sorted.find((s) => s.kid === k.kid)!) === alg);
+
+  // This slot's key: normally created publishAhead before the slot began. When it is missing
+  // (first start, or every instance was down at that time) it signs at once if nothing else
+  // can, else it is published first and signs publishAhead from now.
+  const current = slotKid(alg, slot, every);
+  if (!kids.has(current) && !ours.some((k) => at(k) >= slot * every)) {
+    const activatesAt = signing ? Math.max(slot * every, now + publishAhead) : now;
+    create.push({ slot, kid: current, activatesAt: new Date(activatesAt) });
+  }
+  // The next slot's key, publishAhead before it is due.
+  const nextStart = (slot + 1) * every;
+  const upcoming = slotKid(alg, slot + 1, every);
+  if (now >= nextStart - publishAhead && !kids.has(upcoming) && !ours.some((k) => at(k) >= nextStart)) {
+    create.push({ slot: slot + 1, kid: upcoming, activatesAt: new Date(nextStart) });
+  }
   if (!kids.has(upcoming)) changes.push(Math.max(now, nextStart - publishAhead));
   const future = changes.filter((t) => t > now);
   return { create, keys, remove, ...(future.length > 0 ? { nextChange: Math.min(...future) } : {}) };

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type Clock, createClock } from '../clock.js';
 import type { Keyring } from '../keyring/keyring.js';
 import { type ClaimRules, validateNotExpired } from './claims.js';
 import type { VerifiedToken } from './verified.js';
@@ -15,7 +16,8 @@ import type { VerifiedToken } from './verified.js';
  * - its user's secret: `dropUser` (per-user secrets rotated on this instance) drops them, and a
  *   token verified with a per-user key is set with a `maxAge` (the verifier's
  *   overrideCacheSeconds), which bounds a rotation made elsewhere (another instance, or a
- *   `userSecrets` function);
+ *   `userSecrets` function). That bound is a duration, so it runs on the monotonic clock: a step
+ *   back of the wall clock must not keep a token of a rotated secret for the size of the step;
  * - the bound: least recently used entries go first beyond `max`.
  * Revocation is not cached here: the verifier's post-checks run on every request, hit or miss.
  */
@@ -27,8 +29,11 @@ export interface TokenCache {
   get(token: string, at: number): VerifiedToken | undefined;
   /** Taken before a verification starts; `set` ignores a result whose ticket predates a drop. */
   ticket(): number;
-  /** Keeps `verified` (the verifier freezes it: hits share it). `maxAge` in seconds caps its stay. */
-  set(verified: VerifiedToken, ticket: number, at: number, options?: { maxAge?: number; user?: string }): void;
+  /**
+   * Keeps `verified` (the verifier freezes it: hits share it). `maxAge` in seconds caps its stay,
+   * measured on the monotonic clock from this call.
+   */
+  set(verified: VerifiedToken, ticket: number, options?: { maxAge?: number; user?: string }): void;
   /** Drops every token of `userId` (its secret was rotated). */
   dropUser(userId: string): void;
   clear(): void;
@@ -39,8 +44,8 @@ export interface TokenCache {
 
 interface Entry {
   readonly verified: VerifiedToken;
-  /** NumericDate after which the entry is not used (Infinity: exp decides). */
-  readonly until: number;
+  /** Monotonic milliseconds from which the entry is not used (Infinity: exp decides). */
+  readonly staleAt: number;
   readonly user: string | undefined;
 }
 
@@ -53,9 +58,10 @@ interface Entry {
  * const hit = cache?.get(token, now());
  * ```
  */
-export function createTokenCache(options: { max: number; rules: ClaimRules; keyring: Keyring }): TokenCache | undefined {
+export function createTokenCache(options: { max: number; rules: ClaimRules; keyring: Keyring; clock?: Clock }): TokenCache | undefined {
   const { max, rules, keyring } = options;
   if (!(max > 0)) return undefined;
+  const clock = options.clock ?? createClock();
   const lru = new LRUCache<string, Entry>({ max });
   // Bumped by every drop: a verification that was in flight across it must not insert what it found.
   let epoch = 0;
@@ -74,7 +80,7 @@ export function createTokenCache(options: { max: number; rules: ClaimRules; keyr
     get(token, at) {
       const entry = lru.get(token);
       if (!entry) return undefined;
-      if (at >= entry.until) {
+      if (entry.staleAt !== Infinity && clock.monotonic() >= entry.staleAt) {
         lru.delete(token);
         return undefined;
       }
@@ -88,10 +94,10 @@ export function createTokenCache(options: { max: number; rules: ClaimRules; keyr
       return entry.verified;
     },
     ticket: () => epoch,
-    set(verified, ticket, at, setOptions = {}) {
+    set(verified, ticket, setOptions = {}) {
       if (ticket !== epoch) return;
-      const until = setOptions.maxAge === undefined ? Infinity : at + setOptions.maxAge;
-      lru.set(verified.token, { verified, until, user: setOptions.user });
+      const staleAt = setOptions.maxAge === undefined ? Infinity : clock.monotonic() + setOptions.maxAge * 1000;
+      lru.set(verified.token, { verified, staleAt, user: setOptions.user });
     },
     dropUser(userId) {
       epoch++;

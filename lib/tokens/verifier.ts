@@ -107,7 +107,7 @@ export function createVerifier(config: ResolvedConfig, options: VerifierOptions 
     // the next one sees. (Freezing costs ~0.3 µs, paid once per cached token.)
     const verified: VerifiedToken = Object.freeze({ token, header: jws.header, payload: deepFreeze(payload as JwtPayload), key });
     const user = payload.user_id === undefined ? undefined : String(payload.user_id);
-    cache.set(verified, ticket, at, { ...(overridden ? { maxAge: overrideCacheSeconds } : {}), ...(user !== undefined ? { user } : {}) });
+    cache.set(verified, ticket, { ...(overridden ? { maxAge: overrideCacheSeconds } : {}), ...(user !== undefined ? { user } : {}) });
     return verified;
   };
 

@@ -58,12 +58,30 @@ describe('rotation timeline (planRotation)', () => {
     const rs: TimelineKey = { kid: slotKid('RS256', 100, timings.every), activatesAt: new Date(T), alg: 'RS256' };
     const plan = planRotation(T + 5 * DAY, [rs], timings, 'ES256');
     expect(plan.create).to.deep.equal([{ slot: 100, kid: kid(100), activatesAt: new Date(T + 5 * DAY) }]);
-    // Once stored, the ES256 key is the newest activated key: it signs, the RS256 key is retired.
+    // Once stored, each algorithm has its active key: instances still rotating RS256 keep signing.
     const after = planRotation(T + 5 * DAY, [rs, { ...key(100, T + 5 * DAY), alg: 'ES256' }], timings, 'ES256');
     expect(after.keys).to.deep.equal([
-      { kid: rs.kid, state: 'retired', notAfter: new Date(T + 13 * DAY) },
+      { kid: rs.kid, state: 'active' },
       { kid: kid(100), state: 'active' },
     ]);
+  });
+
+  it('retires a key of an algorithm no instance rotates any more at the first activation of another algorithm after its slot ends', () => {
+    const rs: TimelineKey = { kid: slotKid('RS256', 100, timings.every), activatesAt: new Date(T), alg: 'RS256' };
+    const keys = [rs, { ...key(100, T + 5 * DAY), alg: 'ES256' }, { ...key(101), alg: 'ES256' }];
+    expect(planRotation(T + 30 * DAY - 1, keys, timings, 'ES256').keys[0]).to.deep.equal({ kid: rs.kid, state: 'active' });
+    expect(planRotation(T + 30 * DAY, keys, timings, 'ES256').keys[0]).to.deep.equal({ kid: rs.kid, state: 'retired', notAfter: new Date(T + 38 * DAY) });
+    // An RS256 key of the next slot (an instance still rotating RS256) is its successor instead.
+    const rsNext: TimelineKey = { kid: slotKid('RS256', 101, timings.every), activatesAt: new Date(T + 31 * DAY), alg: 'RS256' };
+    expect(planRotation(T + 30 * DAY, [...keys, rsNext], timings, 'ES256').keys[0]).to.deep.equal({ kid: rs.kid, state: 'active' });
+  });
+
+  it('keeps a key past its notAfter, retired, until removeBy has passed it too', () => {
+    const keys = [key(100), key(101)];
+    const held = planRotation(T + 40 * DAY, keys, timings, 'ES256', T + 38 * DAY - 1);
+    expect(held.remove).to.deep.equal([]);
+    expect(held.keys[0]).to.deep.equal({ kid: kid(100), state: 'retired', notAfter: new Date(T + 38 * DAY) });
+    expect(planRotation(T + 40 * DAY, keys, timings, 'ES256', T + 38 * DAY).remove).to.deep.equal([kid(100)]);
   });
 
   it('makes no key for this slot when a key of its algorithm activates at the slot start under another kid', () => {

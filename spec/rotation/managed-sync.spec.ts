@@ -169,13 +169,16 @@ describe('managed rotation: what each sync does', () => {
   });
 
   it('keeps signing when a due sync fails while its key is within its planned time', async () => {
+    // Timers left real (unref'd, a minute away): time passes without the timer's sync.
+    clock.restore();
+    clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'performance'] });
     const watched = watchedStore();
     const auth = start(config(watched.store));
     await auth.ready();
     const signer = kidOf((await auth.issue(alice)).token);
     watched.cut();
     // Past the next check, with no timer run: the signature itself asks for the sync, which fails.
-    clock.setSystemTime(Date.now() + 2 * MINUTE);
+    clock.tick(2 * MINUTE);
     const reads = watched.counts.list;
     expect(kidOf((await auth.issue(alice)).token)).to.equal(signer);
     expect(watched.counts.list - reads, 'it did try the store').to.equal(1);
@@ -204,7 +207,9 @@ describe('managed rotation: what each sync does', () => {
     // at once, without a read. Each probe sets the clock to a slot start P.
     let watched: ReturnType<typeof watchedStore>;
     let auth: KoaJwt;
+    const P = SLOT + 2 * HOUR;
     beforeEach(async () => {
+      clock.setSystemTime(P); // before the instance starts: no step for it to see
       watched = watchedStore();
       auth = start(config(watched.store));
       await auth.ready();
@@ -216,7 +221,6 @@ describe('managed rotation: what each sync does', () => {
       const result = await outcome(auth.verify(forged(kid)));
       return { read: watched.counts.list > reads, outcome: result };
     }
-    const P = SLOT + 2 * HOUR;
 
     it('reads for the kid of the next slot, not of the one after', async () => {
       expect(await probe(P, kidAt(P + HOUR))).to.deep.equal({ read: true, outcome: '401 token_invalid' });

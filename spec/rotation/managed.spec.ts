@@ -38,7 +38,7 @@ describe('managed rotation (keys.rotation)', () => {
   const start = (c: KoaJwtConfig) => { const auth = koaJwt(c); instances.push(auth); return auth; };
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   });
   afterEach(async () => {
     try {
@@ -182,7 +182,7 @@ describe('managed rotation (keys.rotation)', () => {
     expect(configErrorOf(config(memoryStore(), { encryptionKey: 'short' })).path).to.equal('keys.rotation.encryptionKey');
   });
 
-  it('after a change of keys.rotation.algorithm, signs with a new key of it at once and still verifies the old tokens', async () => {
+  it('after a change of keys.rotation.algorithm, signs with a new key of it at once, still verifies the old tokens, and retires the old key when its slot ends', async () => {
     const store = memoryStore();
     const before = start(config(store, { algorithm: 'RS256' }));
     await before.ready();
@@ -194,7 +194,17 @@ describe('managed rotation (keys.rotation)', () => {
     const { token } = await after.issue(alice);
     expect(decode(token).header.alg).to.equal('ES256');
     expect((await after.verify(old)).username).to.equal('alice');
-    const states = Object.fromEntries(after.keyring.list().map((k) => [k.alg, k.state]));
-    expect(states).to.deep.equal({ ES256: 'active', RS256: 'retired' });
+    const states = () => Object.fromEntries(after.keyring.list().map((k) => [k.alg, k.state]));
+    // The RS256 key still signs for any instance not yet deployed, until its slot ends.
+    expect(states()).to.deep.equal({ ES256: 'active', RS256: 'active' });
+
+    // No RS256 instance made its next key: it retires when the slot ends, and goes retireAfter later.
+    await clock.tickAsync(SLOT_END - Date.now() + HOUR);
+    expect(after.keyring.list().filter((k) => k.alg === 'RS256').map((k) => k.state)).to.deep.equal(['retired']);
+    const rs = after.keyring.list().find((k) => k.alg === 'RS256')!;
+    expect(rs.notAfter).to.deep.equal(new Date(SLOT_END + 7 * DAY + 600_000));
+    await clock.tickAsync(7 * DAY + 600_000);
+    expect((await store.signingKeys.list()).map((k) => k.alg)).to.deep.equal(['ES256']);
+    expect(after.keyring.get(rs.kid)).to.equal(undefined);
   });
 });

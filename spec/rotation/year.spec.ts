@@ -24,7 +24,7 @@ describe('a year of managed rotation every 30 days (simulated clock)', function 
   const instances: KoaJwt[] = [];
 
   beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'performance', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const store = memoryStore();
     const config = {
       keys: { rotation: { algorithm: 'ES256' as const, every: '30d', publishAhead: '1d', checkEvery: '1h' } },

@@ -102,7 +102,7 @@ describe('verified-token cache (token.cache)', () => {
   });
 
   it('keeps a per-user-secret token at most blacklist.cacheSeconds, the bound for a rotation made elsewhere', async () => {
-    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date', 'performance'] });
     const store = memoryStore();
     const auth = build({ userSecrets: true, store, blacklist: { cacheSeconds: 5 } });
     const token = await issue(auth);
@@ -111,6 +111,25 @@ describe('verified-token cache (token.cache)', () => {
     await store.userSecrets.rotate('1');
     clock.tick(5_000);
     await rejectsWithCode(auth.verify(token), 'token_invalid');
+  });
+
+  it('measures that bound on the monotonic clock: a 10-minute step back of the wall clock does not stretch it', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date', 'performance'] });
+    const store = memoryStore();
+    const auth = build({ userSecrets: true, store, blacklist: { cacheSeconds: 5 } });
+    const cache = auth.authority.verifier.cache!;
+    const token = await issue(auth);
+    await auth.verify(token);
+    await store.userSecrets.rotate('1'); // elsewhere: this instance is not told
+
+    clock.setSystemTime(Date.now() - 10 * 60_000);
+    const wallNow = () => Math.floor(Date.now() / 1000);
+    clock.tick(4_999);
+    expect(cache.get(token, wallNow()), 'cached until 5 s have passed').not.to.equal(undefined);
+    clock.tick(1);
+    expect(cache.get(token, wallNow()), 'no longer used 5 s after it was cached').to.equal(undefined);
+    const err = await rejectsWithCode(auth.verify(token), 'token_invalid');
+    expect(err.message, 'refused for the rotated secret').to.match(/signature/);
   });
 
   it('still checks revocation on every call: a cached token that is blacklisted is refused at once', async () => {
@@ -161,7 +180,7 @@ describe('verified-token cache (token.cache)', () => {
     cache.clear();
     const ticket = cache.ticket();
     cache.clear();
-    cache.set(verified, ticket, Math.floor(Date.now() / 1000));
+    cache.set(verified, ticket);
     expect(cache.size).to.equal(0);
   });
 });
