@@ -87,17 +87,17 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     const user = userIdOf(payload);
     const at = new Date();
     const expiresAt = new Date(latestFamilyExpiry(payload, config) * 1000);
-    await withStoreTimeout(storeTimeout, async () => {
-      await store.blacklist.add({
-        tokenId,
-        // With tokenId 'require' only ids are stored: a token string in a database is a credential.
-        ...(byHash && token !== undefined ? { token } : {}),
-        ...(user !== undefined ? { user } : {}),
-        expiresAt,
-        blacklistedAt: at,
-      });
-      if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at, expiresAt);
-    });
+    // One deadline per store call, never one shared by both: with a shared one, a store that
+    // answers each call in more than half of store.timeout never acknowledges a logout.
+    await withStoreTimeout(storeTimeout, () => store.blacklist.add({
+      tokenId,
+      // With tokenId 'require' only ids are stored: a token string in a database is a credential.
+      ...(byHash && token !== undefined ? { token } : {}),
+      ...(user !== undefined ? { user } : {}),
+      expiresAt,
+      blacklistedAt: at,
+    }));
+    if (refreshConfig.pair && family !== undefined) await withStoreTimeout(storeTimeout, () => store.refreshTokens.revokeFamily(family, at, expiresAt));
     cache?.add(tokenId);
     if (blacklist.deleteStale) {
       // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
