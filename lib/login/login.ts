@@ -83,11 +83,11 @@ export function createLogin(deps: LoginDeps): Login {
     try {
       checked = await checkPassword(gate, config.storeTimeout, ctx, () => users.authenticate(username, password, ctx));
     } catch (err) {
-      if (err instanceof ThrottledError) {
-        // No password was checked: this was no failed login, and must not count towards a lockout.
-        await throttle?.loginNotChecked(username, address).catch(() => undefined);
-        throw refused(err, { ip: address, username, limit: 'hashing' });
-      }
+      // No verdict on the password was given (429 or 503): this was no failed login, and must
+      // not count towards a lockout (a users store that failed for a while locked out everyone
+      // who tried to log in meanwhile).
+      if (err instanceof ThrottledError || err instanceof StoreUnavailableError) await throttle?.loginNotChecked(username, address).catch(() => undefined);
+      if (err instanceof ThrottledError) throw refused(err, { ip: address, username, limit: 'hashing' });
       throw err;
     }
     const user = checked.value;
