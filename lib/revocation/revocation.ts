@@ -31,7 +31,7 @@ export { tokenHashId } from '../tokens/family.js';
  * await revocation.revoke(await verifier.verifySignatureAndClaims(token));
  * ```
  */
-export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void } = {}): Revocation {
+export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void; onStoreError?: (err: unknown) => void } = {}): Revocation {
   const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
   const failOpen = blacklist.onStoreError === 'allow';
   const byHash = tokenConfig.tokenId !== 'require';
@@ -63,19 +63,23 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     try {
       return store.blacklist.isBlacklistedNow(ids);
     } catch (err) {
-      if (failOpen) return false;
-      throw new StoreUnavailableError(undefined, { cause: err });
+      const error = new StoreUnavailableError(undefined, { cause: err, storeCall: { part: 'blacklist', operation: 'isBlacklistedNow' } });
+      if (!failOpen) throw error;
+      options.onStoreError?.(error);
+      return false;
     }
   }
 
   async function checkStore(ids: string[]): Promise<void> {
     let revoked: boolean;
     try {
-      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids));
+      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids), { part: 'blacklist', operation: 'isBlacklisted' });
     } catch (err) {
-      // The explicit opt-in to fail open covers this check only: writes still answer 503.
-      if (failOpen && err instanceof StoreUnavailableError) return;
-      throw err;
+      // The explicit opt-in to fail open covers this check only: writes still answer 503. The
+      // failure is still reported: failing open must not hide an outage.
+      if (!failOpen || !(err instanceof StoreUnavailableError)) throw err;
+      options.onStoreError?.(err);
+      return;
     }
     if (revoked) throw new TokenRevokedError();
   }
@@ -96,15 +100,15 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
       ...(user !== undefined ? { user } : {}),
       expiresAt,
       blacklistedAt: at,
-    }));
-    if (refreshConfig.pair && family !== undefined) await withStoreTimeout(storeTimeout, () => store.refreshTokens.revokeFamily(family, at, expiresAt));
+    }), { part: 'blacklist', operation: 'add' });
+    if (refreshConfig.pair && family !== undefined) await withStoreTimeout(storeTimeout, () => store.refreshTokens.revokeFamily(family, at, expiresAt), { part: 'refreshTokens', operation: 'revokeFamily' });
     cache?.add(tokenId);
     if (blacklist.deleteStale) {
       // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
       // "Stale" by the earliest time both clocks allow: a forward jump of the wall clock must
       // not delete revocations that are still live once it comes back (lib/clock.ts).
       const stale = new Date(clock.earliestNow());
-      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(stale)).catch(() => undefined);
+      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(stale), { part: 'blacklist', operation: 'deleteStale' }).catch(() => undefined);
     }
     return tokenId;
   }
