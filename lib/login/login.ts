@@ -85,8 +85,9 @@ export function createLogin(deps: LoginDeps): Login {
     } catch (err) {
       // No verdict on the password was given (429 or 503): this was no failed login, and must
       // not count towards a lockout (a users store that failed for a while locked out everyone
-      // who tried to log in meanwhile).
-      if (err instanceof ThrottledError || err instanceof StoreUnavailableError) await throttle?.loginNotChecked(username, address).catch(() => undefined);
+      // who tried to log in meanwhile). Not awaited: when the users provider and the counters
+      // share a database that is down, the 503 must not wait a second store.timeout for the undo.
+      if (err instanceof ThrottledError || err instanceof StoreUnavailableError) void throttle?.loginNotChecked(username, address).catch(() => undefined);
       if (err instanceof ThrottledError) throw refused(err, { ip: address, username, limit: 'hashing' });
       throw err;
     }

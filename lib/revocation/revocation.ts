@@ -20,6 +20,9 @@ export interface Revocation {
 
 export { tokenHashId } from '../tokens/family.js';
 
+// Made once: the check runs on every request of a store without a synchronous answer.
+const IS_BLACKLISTED = Object.freeze({ part: 'blacklist', operation: 'isBlacklisted' } as const);
+
 /**
  * Revocation keyed on `jti` and the family id (`orig_jti ?? jti`), never on the token string
  * alone: ES/RS signatures are malleable, so one token has several valid strings.
@@ -73,7 +76,7 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
   async function checkStore(ids: string[]): Promise<void> {
     let revoked: boolean;
     try {
-      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids), { part: 'blacklist', operation: 'isBlacklisted' });
+      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids), IS_BLACKLISTED);
     } catch (err) {
       // The explicit opt-in to fail open covers this check only: writes still answer 503. The
       // failure is still reported: failing open must not hide an outage.

@@ -51,7 +51,7 @@ export function createThrottle(config: ResolvedConfig): Throttle | undefined {
   const limits = config.throttle;
   if (!limits) return undefined;
   const attempts = config.store.attempts as AttemptStore;
-  const timed = <T>(call: () => Promise<T>) => withStoreTimeout(config.storeTimeout, call);
+  const timed = <T>(operation: keyof AttemptStore, call: () => Promise<T>) => withStoreTimeout(config.storeTimeout, call, { part: 'attempts', operation });
 
   /** One hit, sent now: `landed` settles when the store has it, however late. */
   function hit(key: string, limit: ResolvedLimit, name: Refusal['limit']) {
@@ -63,7 +63,7 @@ export function createThrottle(config: ResolvedConfig): Throttle | undefined {
       landed = Promise.reject(err);
     }
     landed.catch(() => undefined);
-    const counted = timed(() => landed).then(({ count: n, resetAt }): Refusal | undefined => (
+    const counted = timed('hit', () => landed).then(({ count: n, resetAt }): Refusal | undefined => (
       n > limit.limit ? { limit: name, retryAfter: Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)) } : undefined
     ));
     // Taken back once it lands, not at once: an undo that reached the store before its hit would
@@ -94,14 +94,14 @@ export function createThrottle(config: ResolvedConfig): Throttle | undefined {
     },
     async loginSucceeded(username, ip) {
       await Promise.all([
-        limits.username ? timed(() => attempts.reset(usernameKey(username))) : undefined,
-        limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
+        limits.username ? timed('reset', () => attempts.reset(usernameKey(username))) : undefined,
+        limits.address && ip !== undefined ? timed('undo', () => attempts.undo(addressKey('login', ip), new Date())) : undefined,
       ]);
     },
     async loginNotChecked(username, ip) {
       await Promise.all([
-        limits.username ? timed(() => attempts.undo(usernameKey(username), new Date())) : undefined,
-        limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
+        limits.username ? timed('undo', () => attempts.undo(usernameKey(username), new Date())) : undefined,
+        limits.address && ip !== undefined ? timed('undo', () => attempts.undo(addressKey('login', ip), new Date())) : undefined,
       ]);
     },
     async admitRequest(route, ip) {
