@@ -1,10 +1,11 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
-import { AccountDisabledError, StoreUnavailableError, UserNotFoundError } from './errors.js';
+import { AccountDisabledError, type StoreCall, StoreUnavailableError, UserNotFoundError } from './errors.js';
 import { AuthEvents } from './events.js';
 import { clientOf, tokenIds, userFields } from './event-fields.js';
 import { createLogin } from './login/login.js';
 import { createThrottle, type Throttle } from './throttle/throttle.js';
+import { createStoreFailureEvents, type StoreFailureEvents } from './stores/failure-events.js';
 import { withStoreTimeout } from './stores/timeout.js';
 import type { JwtPayload } from './tokens/claims.js';
 import { createIssuer, type Issuer, userIdOf } from './tokens/issuer.js';
@@ -39,6 +40,8 @@ export interface Authority {
   readonly events: AuthEvents;
   /** Attempt limits, when `throttle` is on. */
   readonly throttle?: Throttle;
+  /** Store failures met by requests, as rate-limited `error` events (the HTTP layer reports each 503 here). */
+  readonly storeFailures: StoreFailureEvents;
   /** Verifies a token and loads its user, as the middleware does. */
   authenticate(token: string): Promise<Authenticated>;
   /** As `authenticate`, without a promise when nothing had to be awaited; throws instead of rejecting then (the middleware's hot path). */
@@ -54,12 +57,13 @@ export interface Authority {
   close(): Promise<void>;
 }
 
-/** Calls an application callback that reads users; a failure is a 503, not a 500. */
-export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T>): Promise<T> {
+/** Calls an application callback that reads users (`operation`: the UserProvider method); a failure is a 503, not a 500. */
+export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T>, operation = 'findById'): Promise<T> {
+  const storeCall: StoreCall = { part: 'users', operation };
   try {
-    return await withStoreTimeout(config.storeTimeout, call);
+    return await withStoreTimeout(config.storeTimeout, call, storeCall);
   } catch (err) {
-    if (err instanceof StoreUnavailableError) throw new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err });
+    if (err instanceof StoreUnavailableError) throw new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err, storeCall });
     throw err;
   }
 }
@@ -68,7 +72,8 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   const events = options.events ?? new AuthEvents();
   const throttle = createThrottle(config);
   const userSecrets = createUserSecrets(config);
-  const revocation = createRevocation(config, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }) });
+  const storeFailures = createStoreFailureEvents(events);
+  const revocation = createRevocation(config, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }), onStoreError: storeFailures.report });
   const issuer = createIssuer(config, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
   // A per-user-secret token stays cached at most blacklist.cacheSeconds: the bound on seeing a rotation made elsewhere.
   const verifier = createVerifier(config, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
@@ -101,7 +106,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
     const username = typeof payload.username === 'string' ? payload.username : undefined;
     if (id === undefined && username === undefined) throw new UserNotFoundError('The token names no user (user_id).');
     if (looksUpNow(users)) return acceptUser(users[lookupNow](id, username));
-    return callUsers(config, () => (id !== undefined ? users.findById(id) : users.findByUsername(username!))).then(acceptUser);
+    return callUsers(config, () => (id !== undefined ? users.findById(id) : users.findByUsername(username!)), id !== undefined ? 'findById' : 'findByUsername').then(acceptUser);
   }
 
   function userOf(payload: JwtPayload): Promise<AuthUser> {
@@ -167,7 +172,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   }
 
   return {
-    config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), authenticate, authenticateNow, obtain, issue, refresh, userOf,
+    config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), storeFailures, authenticate, authenticateNow, obtain, issue, refresh, userOf,
     async close() {
       verifier.cache?.close();
       config.keyring.remote?.close?.();

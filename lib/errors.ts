@@ -516,9 +516,18 @@ export class MethodNotAllowedError extends KoaJwtError {
  */
 export class StoreUnavailableError extends KoaJwtError {
   readonly code = 'temporarily_unavailable';
-  constructor(message = 'The token store is unavailable; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
+  /** The store call that failed or missed its deadline, where known: for the `error` event, never in the answer. */
+  declare readonly storeCall?: StoreCall;
+  constructor(message = 'The token store is unavailable; try again shortly.', options?: { cause?: unknown; retryAfter?: number; storeCall?: StoreCall }) {
     super(message, options);
+    if (options?.storeCall !== undefined) this.storeCall = options.storeCall;
   }
+}
+
+/** One store call: the part of the store (`users`: the users provider) and its method, such as `blacklist` / `add`. */
+export interface StoreCall {
+  readonly part: 'blacklist' | 'refreshTokens' | 'userSecrets' | 'signingKeys' | 'attempts' | 'users';
+  readonly operation: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { StoreCall } from './errors.js';
 
 /** What every audit event carries, where known. Never a token, a secret or a password. */
 export interface AuthEventBase {
@@ -18,7 +19,7 @@ export interface AuthEventBase {
 export type LoginFailedReason = 'unknown_user' | 'wrong_password' | 'inactive';
 
 /** Where a background failure happened. */
-export type ErrorSource = 'rotation' | 'stored_key' | 'revocation_cache' | 'password_upgrade' | 'throttle' | 'listener';
+export type ErrorSource = 'rotation' | 'stored_key' | 'revocation_cache' | 'password_upgrade' | 'throttle' | 'listener' | 'store';
 
 export interface AuthEventMap {
   login: AuthEventBase;
@@ -35,8 +36,14 @@ export interface AuthEventMap {
   /** `userId`/`username` are the target's; `actor` is the superuser's. */
   impersonate: AuthEventBase & { actor: { userId: string; username?: string } };
   key_change: AuthEventBase & { change: 'add' | 'promote' | 'retire' | 'remove'; kid: string };
-  /** A failure no request saw (a timer's, a listener's): `error` is the cause. */
-  error: AuthEventBase & { source: ErrorSource; error: unknown; kid?: string };
+  /**
+   * A failure no request saw (a timer's, a listener's): `error` is the cause. Source `store`: the
+   * store failed or missed its deadline and a request answered 503 (or went on without the check
+   * under `blacklist.onStoreError: 'allow'`); `part` and `operation` name the call, and at most one
+   * such event per part and operation is emitted in 30 s, `suppressed` counting the failures
+   * left out since the last one.
+   */
+  error: AuthEventBase & { source: ErrorSource; error: unknown; kid?: string; part?: StoreCall['part']; operation?: string; suppressed?: number };
 }
 
 export type AuthEventName = keyof AuthEventMap;
@@ -106,7 +113,9 @@ export class AuthEvents {
   #warnOnce(event: AuthEventMap['error']): void {
     if (this.#warned) return;
     this.#warned = true;
-    const reason = event.error instanceof Error ? event.error.message : String(event.error);
-    console.warn(`koa-jwt-kit: a background failure (${event.source}${event.kid ? `, kid ${event.kid}` : ''}): ${reason}. Listen with auth.on('error', …) to see every one; this warning is shown once.`);
+    const reason = (event.error instanceof Error ? event.error.message : String(event.error)).replace(/\.$/, '');
+    // A store failure is the one most worth seeing unasked: without it an outage shows only as 503s.
+    const what = event.source === 'store' ? `a store failure (${event.part ?? 'store'}.${event.operation ?? 'call'})` : `a background failure (${event.source}${event.kid ? `, kid ${event.kid}` : ''})`;
+    console.warn(`koa-jwt-kit: ${what}: ${reason}. Listen with auth.on('error', …) to see every one; this warning is shown once.`);
   }
 }

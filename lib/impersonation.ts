@@ -26,7 +26,7 @@ export async function impersonate(authority: Authority, caller: Authenticated, t
   if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
   if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
   if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
-  const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId));
+  const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId), 'findById');
   if (!target) throw new UserNotFoundError('No user has this id.', { inRequest: true });
   if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { inRequest: true });
   if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');

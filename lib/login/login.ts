@@ -38,8 +38,8 @@ export type Login = (username: string, password: string, ctx?: Context) => Promi
 export function createLogin(deps: LoginDeps): Login {
   const { config, events, throttle, issue } = deps;
   // A users store call (not a password check): store.timeout, and a failure is a 503.
-  const callUsers = <T>(call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call).catch((err: unknown) => {
-    throw err instanceof StoreUnavailableError ? new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err }) : err;
+  const callUsers = <T>(operation: string, call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call, { part: 'users', operation }).catch((err: unknown) => {
+    throw err instanceof StoreUnavailableError ? new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err, storeCall: { part: 'users', operation } }) : err;
   });
   const users = config.users;
   const gate = new HashingGate({ concurrency: config.hashing.concurrency, queue: config.hashing.queue, maxWaitMs: config.hashing.maxWait * 1000 });
@@ -54,7 +54,7 @@ export function createLogin(deps: LoginDeps): Login {
   /** Why a login failed, for the event only: one more lookup, made only when someone listens. */
   async function reasonOf(username: string, user: AuthUser | undefined): Promise<{ reason?: LoginFailedReason; userId?: string }> {
     if (user) return { reason: 'inactive', userId: String(user.id) };
-    const found = await callUsers(() => users!.findByUsername(username)).catch(() => null);
+    const found = await callUsers('findByUsername', () => users!.findByUsername(username)).catch(() => null);
     if (found === null) return {};
     return found ? { reason: 'wrong_password', userId: String(found.id) } : { reason: 'unknown_user' };
   }
@@ -63,7 +63,7 @@ export function createLogin(deps: LoginDeps): Login {
   async function upgrade(user: AuthUser, password: string, ctx: Context | undefined): Promise<void> {
     try {
       const hash = await checkPassword(gate, config.storeTimeout, ctx, () => hashPassword(password));
-      await callUsers(() => users!.updatePasswordHash!(user, hash.value));
+      await callUsers('updatePasswordHash', () => users!.updatePasswordHash!(user, hash.value));
     } catch (err) {
       events.emit('error', { source: 'password_upgrade', error: err, userId: String(user.id), username: user.username });
     }
@@ -81,13 +81,14 @@ export function createLogin(deps: LoginDeps): Login {
     }
     let checked;
     try {
-      checked = await checkPassword(gate, config.storeTimeout, ctx, () => users.authenticate(username, password, ctx));
+      checked = await checkPassword(gate, config.storeTimeout, ctx, () => users.authenticate(username, password, ctx), { part: 'users', operation: 'authenticate' });
     } catch (err) {
-      if (err instanceof ThrottledError) {
-        // No password was checked: this was no failed login, and must not count towards a lockout.
-        await throttle?.loginNotChecked(username, address).catch(() => undefined);
-        throw refused(err, { ip: address, username, limit: 'hashing' });
-      }
+      // No verdict on the password was given (429 or 503): this was no failed login, and must
+      // not count towards a lockout (a users store that failed for a while locked out everyone
+      // who tried to log in meanwhile). Not awaited: when the users provider and the counters
+      // share a database that is down, the 503 must not wait a second store.timeout for the undo.
+      if (err instanceof ThrottledError || err instanceof StoreUnavailableError) void throttle?.loginNotChecked(username, address).catch(() => undefined);
+      if (err instanceof ThrottledError) throw refused(err, { ip: address, username, limit: 'hashing' });
       throw err;
     }
     const user = checked.value;

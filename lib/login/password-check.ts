@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'koa';
-import { InvalidRequestError, KoaJwtError, StoreUnavailableError } from '../errors.js';
+import { InvalidRequestError, KoaJwtError, type StoreCall, StoreUnavailableError } from '../errors.js';
 import type { HashingGate } from '../users/hashing-gate.js';
 import { type PasswordScope, runInPasswordScope } from '../users/password-scope.js';
 
@@ -18,14 +18,15 @@ export interface PasswordCheck<T> {
  *   login is waiting or running (a login does not answer "user store unavailable" because the
  *   CPU was busy hashing).
  * When the deadline passes or the client goes away (the response closes unfinished), the login
- * is over: a hash of it still waiting for a slot is dropped and never starts.
+ * is over: a hash of it still waiting for a slot is dropped and never starts. `storeCall` names
+ * the call on a StoreUnavailableError (for the `error` event its 503 emits).
  *
  * @example
  * ```ts
  * const { value: user, outdated } = await checkPassword(gate, 2000, ctx, () => users.authenticate(name, password, ctx));
  * ```
  */
-export async function checkPassword<T>(gate: HashingGate, storeTimeout: number, ctx: Context | undefined, call: () => Promise<T>): Promise<PasswordCheck<T>> {
+export async function checkPassword<T>(gate: HashingGate, storeTimeout: number, ctx: Context | undefined, call: () => Promise<T>, storeCall?: StoreCall): Promise<PasswordCheck<T>> {
   const controller = new AbortController();
   let outdated = false;
   let hashing = 0;
@@ -44,7 +45,7 @@ export async function checkPassword<T>(gate: HashingGate, storeTimeout: number, 
   // A monotonic clock: a wall-clock step must not stretch or cut the deadline.
   const arm = () => {
     since = performance.now();
-    timer = setTimeout(() => end(new StoreUnavailableError(`The user store did not answer within ${storeTimeout} ms.`)), Math.max(0, remaining));
+    timer = setTimeout(() => end(new StoreUnavailableError(`The user store did not answer within ${storeTimeout} ms.`, storeCall ? { storeCall } : undefined)), Math.max(0, remaining));
     timer.unref?.();
   };
   const disarm = () => {
@@ -77,7 +78,7 @@ export async function checkPassword<T>(gate: HashingGate, storeTimeout: number, 
     const value = await Promise.race([runInPasswordScope(scope, call), ended]);
     return { value, outdated };
   } catch (err) {
-    throw err instanceof KoaJwtError ? err : new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err });
+    throw err instanceof KoaJwtError ? err : new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err, ...(storeCall ? { storeCall } : {}) });
   } finally {
     clearTimeout(timer);
     res?.off('close', onClose);

@@ -40,7 +40,7 @@ export function createAuthMiddleware(authority: Authority, options: { required: 
       jwt = { token: verified.token, header: verified.header, payload: verified.payload, source: found.source };
     } catch (err) {
       // Only our own step is caught here: errors of later middleware pass through untouched.
-      fail(ctx as never, err, authority.config);
+      fail(ctx as never, err, authority.config, authority.storeFailures);
       return;
     }
     ctx.state.user = user;

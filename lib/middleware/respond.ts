@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
 import { InvalidRequestError, KoaJwtError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import type { StoreFailureEvents } from '../stores/failure-events.js';
 
 /**
  * The one exit of every failure of the middleware and the token routes. With `errors:
@@ -8,11 +9,13 @@ import { InvalidRequestError, KoaJwtError, PayloadTooLargeError, UnsupportedMedi
  * shape) with the status, challenge and `Retry-After` of the error table; with `errors: 'throw'`
  * it throws the KoaJwtError, carrying the same `status`, `headers` and `body`, to the app's own
  * error middleware. Errors that are not ours (a bug, a fault of later middleware) are rethrown
- * unchanged for Koa's error handling.
+ * unchanged for Koa's error handling. A store failure (503) is reported to `storeFailures`, so
+ * that an outage shows in the `error` events and not only in the answers.
  */
-export function fail(ctx: Context, err: unknown, config: Pick<ResolvedConfig, 'errors' | 'header'>): void {
+export function fail(ctx: Context, err: unknown, config: Pick<ResolvedConfig, 'errors' | 'header'>, storeFailures?: StoreFailureEvents): void {
   const error = toKoaJwtError(err);
   if (!error) throw err;
+  storeFailures?.report(error);
   error.withHeaders(config.header.prefix);
   if (config.errors === 'throw') {
     // Koa's error handling drops every header set so far: cookies this failure clears go with the error.

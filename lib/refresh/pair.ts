@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from '../config/types.js';
 import { RefreshExpiredError, RefreshNotAllowedError, TokenInvalidError, TokenReusedError, TokenRevokedError } from '../errors.js';
-import type { ConsumeResult } from '../stores/store.js';
+import type { ConsumeResult, RefreshTokenStore } from '../stores/store.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 import { type JwtPayload, now } from '../tokens/claims.js';
 import { type Issuer, userIdOf } from '../tokens/issuer.js';
@@ -64,14 +64,14 @@ export function createPairFlow(deps: PairDeps): PairFlow {
   if (!config.refresh.pair) throw new Error('koa-jwt-kit: createPairFlow needs refresh.pair');
   const pair = config.refresh.pair;
   const store = config.store.refreshTokens;
-  const timed = <T>(call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call);
+  const timed = <T>(operation: keyof RefreshTokenStore, call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call, { part: 'refreshTokens', operation });
   const ownerOf = (payload: JwtPayload): string => userIdOf(payload) ?? String(payload.username ?? '');
 
   const record = (payload: JwtPayload, family: string): Promise<void> =>
-    timed(() => store.save({ jti: payload.jti!, family, user: ownerOf(payload), expiresAt: new Date(payload.exp * 1000) }));
+    timed('save', () => store.save({ jti: payload.jti!, family, user: ownerOf(payload), expiresAt: new Date(payload.exp * 1000) }));
 
   async function revokeFamily(family: string, old: JwtPayload): Promise<void> {
-    await timed(() => store.revokeFamily(family, new Date(), new Date(latestFamilyExpiry(old, config) * 1000)));
+    await timed('revokeFamily', () => store.revokeFamily(family, new Date(), new Date(latestFamilyExpiry(old, config) * 1000)));
     await onFamilyRevoked(old);
   }
 
@@ -134,7 +134,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     const access = await issuer.issue(user, { ...common, tokenType: 'access' });
     if (!pair.rotate) {
       // Without rotation the refresh token is used until it expires; only a revoked family stops it.
-      if (await timed(() => store.isFamilyRevoked(family))) {
+      if (await timed('isFamilyRevoked', () => store.isFamilyRevoked(family))) {
         await finishRevocation(old);
         throw new TokenRevokedError('The refresh token family has been revoked; log in again.');
       }
@@ -144,7 +144,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
     // token keeps the expiry of the one it replaces, so rotation never extends a session.
     const next = await issuer.issue(user, { ...common, tokenType: 'refresh', expiresIn: pair.expiresIn, notAfter: pair.sliding ? end : old.exp });
     await record(next.payload, family);
-    await settle(await timed(() => store.consume(jti, new Date())), old, family, ctx);
+    await settle(await timed('consume', () => store.consume(jti, new Date())), old, family, ctx);
     return { token: access.token, payload: access.payload, refresh: next.token, refreshPayload: next.payload, user };
   }
 

@@ -57,7 +57,7 @@ export function createRevocationCache(config: ResolvedConfig, options: { onError
     // Entries that expired by the earliest possible time only are left out: a forward jump
     // of the wall clock must not drop live revocations from the set.
     const since = new Date(clock.earliestNow());
-    inFlight = withStoreTimeout(storeTimeout, () => listSince!(since))
+    inFlight = withStoreTimeout(storeTimeout, () => listSince!(since), { part: 'blacklist', operation: 'listSince' })
       .then((listed) => {
         const next = new Set(listed);
         for (const [id, at] of local) {

@@ -20,6 +20,9 @@ export interface Revocation {
 
 export { tokenHashId } from '../tokens/family.js';
 
+// Made once: the check runs on every request of a store without a synchronous answer.
+const IS_BLACKLISTED = Object.freeze({ part: 'blacklist', operation: 'isBlacklisted' } as const);
+
 /**
  * Revocation keyed on `jti` and the family id (`orig_jti ?? jti`), never on the token string
  * alone: ES/RS signatures are malleable, so one token has several valid strings.
@@ -31,7 +34,7 @@ export { tokenHashId } from '../tokens/family.js';
  * await revocation.revoke(await verifier.verifySignatureAndClaims(token));
  * ```
  */
-export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void } = {}): Revocation {
+export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void; onStoreError?: (err: unknown) => void } = {}): Revocation {
   const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
   const failOpen = blacklist.onStoreError === 'allow';
   const byHash = tokenConfig.tokenId !== 'require';
@@ -63,19 +66,23 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     try {
       return store.blacklist.isBlacklistedNow(ids);
     } catch (err) {
-      if (failOpen) return false;
-      throw new StoreUnavailableError(undefined, { cause: err });
+      const error = new StoreUnavailableError(undefined, { cause: err, storeCall: { part: 'blacklist', operation: 'isBlacklistedNow' } });
+      if (!failOpen) throw error;
+      options.onStoreError?.(error);
+      return false;
     }
   }
 
   async function checkStore(ids: string[]): Promise<void> {
     let revoked: boolean;
     try {
-      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids));
+      revoked = await withStoreTimeout(storeTimeout, () => store.blacklist.isBlacklisted(ids), IS_BLACKLISTED);
     } catch (err) {
-      // The explicit opt-in to fail open covers this check only: writes still answer 503.
-      if (failOpen && err instanceof StoreUnavailableError) return;
-      throw err;
+      // The explicit opt-in to fail open covers this check only: writes still answer 503. The
+      // failure is still reported: failing open must not hide an outage.
+      if (!failOpen || !(err instanceof StoreUnavailableError)) throw err;
+      options.onStoreError?.(err);
+      return;
     }
     if (revoked) throw new TokenRevokedError();
   }
@@ -87,24 +94,24 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     const user = userIdOf(payload);
     const at = new Date();
     const expiresAt = new Date(latestFamilyExpiry(payload, config) * 1000);
-    await withStoreTimeout(storeTimeout, async () => {
-      await store.blacklist.add({
-        tokenId,
-        // With tokenId 'require' only ids are stored: a token string in a database is a credential.
-        ...(byHash && token !== undefined ? { token } : {}),
-        ...(user !== undefined ? { user } : {}),
-        expiresAt,
-        blacklistedAt: at,
-      });
-      if (refreshConfig.pair && family !== undefined) await store.refreshTokens.revokeFamily(family, at, expiresAt);
-    });
+    // One deadline per store call, never one shared by both: with a shared one, a store that
+    // answers each call in more than half of store.timeout never acknowledges a logout.
+    await withStoreTimeout(storeTimeout, () => store.blacklist.add({
+      tokenId,
+      // With tokenId 'require' only ids are stored: a token string in a database is a credential.
+      ...(byHash && token !== undefined ? { token } : {}),
+      ...(user !== undefined ? { user } : {}),
+      expiresAt,
+      blacklistedAt: at,
+    }), { part: 'blacklist', operation: 'add' });
+    if (refreshConfig.pair && family !== undefined) await withStoreTimeout(storeTimeout, () => store.refreshTokens.revokeFamily(family, at, expiresAt), { part: 'refreshTokens', operation: 'revokeFamily' });
     cache?.add(tokenId);
     if (blacklist.deleteStale) {
       // Housekeeping only: the revocation above is complete, a failure here must not undo its 201.
       // "Stale" by the earliest time both clocks allow: a forward jump of the wall clock must
       // not delete revocations that are still live once it comes back (lib/clock.ts).
       const stale = new Date(clock.earliestNow());
-      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(stale)).catch(() => undefined);
+      await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(stale), { part: 'blacklist', operation: 'deleteStale' }).catch(() => undefined);
     }
     return tokenId;
   }

@@ -65,7 +65,7 @@ function handle(route: RouteHandler, authority: Authority): RouteHandler {
     try {
       await route(ctx);
     } catch (err) {
-      fail(ctx, err, authority.config);
+      fail(ctx, err, authority.config, authority.storeFailures);
     }
   };
 }

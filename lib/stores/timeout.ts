@@ -1,18 +1,24 @@
-import { KoaJwtError, StoreUnavailableError } from '../errors.js';
+import { KoaJwtError, type StoreCall, StoreUnavailableError } from '../errors.js';
 
 /**
  * Runs a store call with a deadline. A store that fails or does not answer within `ms` becomes
  * a StoreUnavailableError (503 with Retry-After): a slow store must never turn into a hang, a
- * 500, or an answer given without the check.
+ * 500, or an answer given without the check. `storeCall` names the call on that error (part and
+ * method), for the `error` event a 503 emits.
+ *
+ * @example
+ * ```ts
+ * const revoked = await withStoreTimeout(2000, () => store.blacklist.isBlacklisted(ids), { part: 'blacklist', operation: 'isBlacklisted' });
+ * ```
  */
-export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
+export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>, storeCall?: StoreCall): Promise<T> {
   let pending: Promise<T>;
   try {
     // Promise.resolve: a custom store method that answers a plain value (or a thenable) is
     // still a promise here; a native promise passes through unchanged (no extra hop).
     pending = Promise.resolve(call());
   } catch (err) {
-    throw unavailable(err);
+    throw unavailable(err, storeCall);
   }
   // Fast path: an in-memory store has answered by the next microtask, so no timer is armed
   // (setTimeout + race cost ~3 µs per request on the revocation check, the hot path).
@@ -21,20 +27,22 @@ export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>): P
   await undefined;
   if (settled) {
     if (settled.ok) return settled.value;
-    throw unavailable(settled.error);
+    throw unavailable(settled.error, storeCall);
   }
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(`The token store did not answer within ${ms} ms.`)), ms);
+    timer = setTimeout(() => reject(new StoreUnavailableError(`The token store did not answer within ${ms} ms.`, storeCall ? { storeCall } : undefined)), ms);
     timer.unref?.();
   });
   try {
     return await Promise.race([pending, deadline]);
   } catch (err) {
-    throw unavailable(err);
+    throw unavailable(err, storeCall);
   } finally {
     clearTimeout(timer);
   }
 }
 
-const unavailable = (err: unknown): KoaJwtError => (err instanceof KoaJwtError ? err : new StoreUnavailableError(undefined, { cause: err }));
+const unavailable = (err: unknown, storeCall: StoreCall | undefined): KoaJwtError => (
+  err instanceof KoaJwtError ? err : new StoreUnavailableError(undefined, { cause: err, ...(storeCall ? { storeCall } : {}) })
+);

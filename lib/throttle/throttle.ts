@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig, ResolvedLimit } from '../config/types.js';
-import type { AttemptStore } from '../stores/store.js';
+import type { AttemptCount, AttemptStore } from '../stores/store.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 
 /** Which limit refused a request, and for how many seconds more. */
@@ -19,7 +19,10 @@ export interface Throttle {
   admitLogin(username: string, ip: string | undefined): Promise<Refusal | undefined>;
   /** A successful login: its username's count starts again, and its attempt is taken back from its address. */
   loginSucceeded(username: string, ip: string | undefined): Promise<void>;
-  /** A login refused before its password was checked (the hashing bound was full): its attempt is taken back from both counts. */
+  /**
+   * A login answered without a verdict on its password (the hashing bound was full, or the users
+   * provider could not answer: 429 or 503): its attempt is taken back from both counts.
+   */
   loginNotChecked(username: string, ip: string | undefined): Promise<void>;
   /** Counts a refresh or impersonate request under its address; the refusal past the limit. */
   admitRequest(route: 'refresh' | 'impersonate', ip: string | undefined): Promise<Refusal | undefined>;
@@ -48,41 +51,68 @@ export function createThrottle(config: ResolvedConfig): Throttle | undefined {
   const limits = config.throttle;
   if (!limits) return undefined;
   const attempts = config.store.attempts as AttemptStore;
-  const timed = <T>(call: () => Promise<T>) => withStoreTimeout(config.storeTimeout, call);
+  const timed = <T>(operation: keyof AttemptStore, call: () => Promise<T>) => withStoreTimeout(config.storeTimeout, call, { part: 'attempts', operation });
 
-  /** Counts one hit; the refusal when the count is past the limit. */
-  async function count(key: string, limit: ResolvedLimit, name: Refusal['limit']): Promise<Refusal | undefined> {
+  /** One hit, sent now: `landed` settles when the store has it, however late. */
+  function hit(key: string, limit: ResolvedLimit, name: Refusal['limit']) {
     const now = new Date();
-    const { count: n, resetAt } = await timed(() => attempts.hit(key, limit.window * 1000, now));
-    return n > limit.limit ? { limit: name, retryAfter: Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)) } : undefined;
+    let landed: Promise<AttemptCount>;
+    try {
+      landed = Promise.resolve(attempts.hit(key, limit.window * 1000, now));
+    } catch (err) {
+      landed = Promise.reject(err);
+    }
+    landed.catch(() => undefined);
+    const counted = timed('hit', () => landed).then(({ count: n, resetAt }): Refusal | undefined => (
+      n > limit.limit ? { limit: name, retryAfter: Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)) } : undefined
+    ));
+    // Taken back once it lands, not at once: an undo that reached the store before its hit would
+    // be lost, and the hit would count after all.
+    const takeBack = () => void landed.then(() => attempts.undo(key, new Date())).catch(() => undefined);
+    return { counted, takeBack };
   }
 
   return {
     async admitLogin(username, ip) {
-      const [byName, byAddress] = await Promise.all([
-        limits.username ? count(usernameKey(username), limits.username, 'username') : undefined,
-        limits.address && ip !== undefined ? count(addressKey('login', ip), limits.address, 'address') : undefined,
-      ]);
+      const hits = [
+        limits.username ? hit(usernameKey(username), limits.username, 'username') : undefined,
+        limits.address && ip !== undefined ? hit(addressKey('login', ip), limits.address, 'address') : undefined,
+      ];
+      const outcomes = await Promise.allSettled(hits.map((h) => h?.counted));
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) {
+        // This login answers 503 and no password is checked: it must never count towards a
+        // lockout, neither the hit that landed in time nor one that lands after the deadline
+        // (five such logins with the right password locked the user out once the store recovered).
+        for (const h of hits) h?.takeBack();
+        throw failed.reason;
+      }
+      const [byName, byAddress] = outcomes.map((o) => (o as PromiseFulfilledResult<Refusal | undefined>).value);
       // Both refused: the longer wait is the one that matters.
       if (byName && byAddress) return byName.retryAfter >= byAddress.retryAfter ? byName : byAddress;
       return byName ?? byAddress;
     },
     async loginSucceeded(username, ip) {
       await Promise.all([
-        limits.username ? timed(() => attempts.reset(usernameKey(username))) : undefined,
-        limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
+        limits.username ? timed('reset', () => attempts.reset(usernameKey(username))) : undefined,
+        limits.address && ip !== undefined ? timed('undo', () => attempts.undo(addressKey('login', ip), new Date())) : undefined,
       ]);
     },
     async loginNotChecked(username, ip) {
       await Promise.all([
-        limits.username ? timed(() => attempts.undo(usernameKey(username), new Date())) : undefined,
-        limits.address && ip !== undefined ? timed(() => attempts.undo(addressKey('login', ip), new Date())) : undefined,
+        limits.username ? timed('undo', () => attempts.undo(usernameKey(username), new Date())) : undefined,
+        limits.address && ip !== undefined ? timed('undo', () => attempts.undo(addressKey('login', ip), new Date())) : undefined,
       ]);
     },
     async admitRequest(route, ip) {
       const limit = limits[route];
       if (!limit || ip === undefined) return undefined;
-      return count(addressKey(route, ip), limit, 'address');
+      const counted = hit(addressKey(route, ip), limit, 'address');
+      // As for a login: a request answered 503 was not served, and does not use up the budget.
+      return counted.counted.catch((err: unknown) => {
+        counted.takeBack();
+        throw err;
+      });
     },
   };
 }

@@ -119,12 +119,18 @@ describe('login: password hashing has its own bound, store.timeout covers store 
   });
 
   it('does not count a login refused by the hashing bound towards a lockout: no password was checked', async () => {
+    // The refusals must come after the attempt was counted, so that the undo is what keeps carol
+    // in: with one hash running and a queue of one, carol's logins pass the early "bound full"
+    // check (the queue is empty), are counted, then wait in the queue past hashing.maxWait (429).
     const provider = controlledProvider();
     const users: UserProvider = { authenticate: provider.authenticate, findById: async () => undefined, findByUsername: async () => undefined };
-    const { request } = buildApp({ users, hashing: { concurrency: 1, queue: 0 }, throttle: { username: { limit: 2 } } });
+    const { request } = buildApp({ users, hashing: { concurrency: 1, queue: 1, maxWait: 0.02 }, throttle: { username: { limit: 2 } } });
     const first = request.post('/auth/token').send({ username: 'alice', password: 'x' }).then((r) => r);
     while (provider.hashes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    for (let i = 0; i < 3; i++) await request.post('/auth/token').send({ username: 'carol', password: 'x' }).expect(429);
+    for (let i = 0; i < 3; i++) {
+      const refused = await request.post('/auth/token').send({ username: 'carol', password: 'x' }).expect(429);
+      expect(refused.body.error_description, 'refused after waiting in the queue, not by the early check').to.match(/waited too long/);
+    }
     provider.hashes[0]!.finish(true);
     await first;
     const next = request.post('/auth/token').send({ username: 'carol', password: 'right' }).then((r) => r);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import type { BlacklistEntry, Store } from '../../lib/stores/store.js';
@@ -14,6 +15,16 @@ function recordingStore(): { store: Store; added: BlacklistEntry[] } {
   const added: BlacklistEntry[] = [];
   const store: Store = { ...inner, blacklist: { ...inner.blacklist, add: async (e) => { added.push({ ...e }); return inner.blacklist.add(e); } } };
   return { store, added };
+}
+
+/** `inner` with its blacklist.add and refreshTokens.revokeFamily each answering after `delayMs` (a setTimeout, so fake timers drive it). */
+function slowWrites(inner: Store, delayMs: number): Store {
+  const later = <T>(call: () => Promise<T>) => new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(call);
+  return {
+    ...inner,
+    blacklist: { ...inner.blacklist, add: (entry) => later(() => inner.blacklist.add(entry)) },
+    refreshTokens: { ...inner.refreshTokens, revokeFamily: (...args) => later(() => inner.refreshTokens.revokeFamily(...args)) },
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<{ code?: string; status?: number }> {
@@ -136,6 +147,25 @@ describe('revocation', () => {
       const auth = koaJwt(testConfig({ store }));
       await auth.blacklist((await auth.issue(alice)).token);
       expect(await store.blacklist.isBlacklisted(['stale'])).to.equal(true);
+    });
+  });
+
+  describe('store deadlines', () => {
+    let clock: sinon.SinonFakeTimers | undefined;
+    afterEach(() => clock?.restore());
+
+    it('gives each store call of a pair-mode logout its own store.timeout: two calls of 0.6 × the timeout each are acknowledged', async () => {
+      const inner = memoryStore({ timeout: 100 });
+      const auth = koaJwt(testConfig({ store: slowWrites(inner, 60), refresh: { pair: true } }));
+      const { token, refresh } = await auth.issue(alice);
+      const family = decode(refresh!).payload.jti as string;
+      clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      let outcome: unknown;
+      auth.blacklist(token).then((id) => { outcome = id; }, (err: unknown) => { outcome = err; });
+      await clock.tickAsync(60 + 60);
+      expect(outcome, 'the logout is acknowledged, not a 503').to.equal(family);
+      expect(await inner.blacklist.isBlacklisted([family])).to.equal(true);
+      expect(await inner.refreshTokens.isFamilyRevoked(family)).to.equal(true);
     });
   });
 });

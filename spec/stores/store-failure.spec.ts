@@ -1,9 +1,13 @@
 import { createServer } from 'node:net';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import sinon from 'sinon';
+import type { AuthEventMap } from '../../lib/events.js';
+import { STORE_FAILURE_INTERVAL_MS } from '../../lib/stores/failure-events.js';
 import { mongooseStore } from '../../lib/stores/mongoose/store.js';
 import { buildApp } from '../helpers/app.js';
 import { failingStore, type FailureMode } from '../helpers/failing-store.js';
+import { flakyStore } from '../helpers/pair-fixture.js';
 
 const alice = { id: '1', username: 'alice' };
 const bearer = (token: string) => `Bearer ${token}`;
@@ -23,6 +27,13 @@ async function deadPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** The `error` events of source `store` an instance emits, as `part.operation` with their suppressed count. */
+function storeEvents(auth: { on(event: 'error', listener: (e: AuthEventMap['error']) => void): unknown }) {
+  const seen: Array<AuthEventMap['error']> = [];
+  auth.on('error', (e) => { if (e.source === 'store') seen.push(e); });
+  return { seen, named: () => seen.map((e) => `${e.part}.${e.operation}`) };
 }
 
 describe('a store that cannot answer', () => {
@@ -87,6 +98,80 @@ describe('a store that cannot answer', () => {
       const { token } = await auth.issue(alice);
       failing.fail('reject');
       expect503(await request.post('/auth/token/blacklist').set('Authorization', bearer(token)));
+    });
+  });
+
+  describe('is visible: each 503 it causes is reported as an error event, a few lines per outage', () => {
+    let clock: sinon.SinonFakeTimers | undefined;
+    // The rate limit runs on the monotonic clock; frozen here, so that no real time can pass a window.
+    beforeEach(() => { clock = sinon.useFakeTimers({ toFake: ['performance'] }); });
+    afterEach(() => clock?.restore());
+
+    it('100 failing requests give one event per part and operation, naming them; the next window\'s event counts the ones left out', async () => {
+      const failing = failingStore();
+      const { request, auth } = buildApp({ store: failing.store });
+      const events = storeEvents(auth);
+      const { token } = await auth.issue(alice);
+      failing.fail('reject');
+      for (let i = 0; i < 50; i++) {
+        expect503(await request.get('/me').set('Authorization', bearer(token)));
+        expect503(await request.post('/auth/token/blacklist').send({ token }));
+      }
+      expect(events.named()).to.have.members(['blacklist.isBlacklisted', 'blacklist.add']);
+      expect(events.seen[0]!.error).to.have.property('code', 'temporarily_unavailable');
+      expect(events.seen.every((e) => e.suppressed === undefined)).to.equal(true);
+      clock!.tick(STORE_FAILURE_INTERVAL_MS);
+      expect503(await request.get('/me').set('Authorization', bearer(token)));
+      expect(events.seen).to.have.length(3);
+      expect(events.seen[2]).to.include({ part: 'blacklist', operation: 'isBlacklisted', suppressed: 49 });
+    });
+
+    it('names the call that missed its deadline: a login whose attempt counter hangs (attempts.hit)', async () => {
+      const failing = failingStore({ timeout: 20 });
+      const { request, auth } = buildApp({ store: failing.store });
+      const events = storeEvents(auth);
+      failing.fail('hang');
+      expect503(await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' }));
+      expect(events.named()).to.deep.equal(['attempts.hit']);
+    });
+
+    it('names the refresh-token calls of pair mode: a login that cannot store its refresh token (save), a refresh that cannot consume its own (consume)', async () => {
+      const flaky = flakyStore();
+      const { request, auth } = buildApp({ store: flaky.store, refresh: { pair: true }, throttle: false });
+      const events = storeEvents(auth);
+      const { refresh } = await auth.issue(alice);
+      flaky.fail('reject', 'save');
+      expect503(await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' }));
+      flaky.fail('reject', 'consume');
+      expect503(await request.post('/auth/token/refresh').send({ refresh }));
+      expect(events.named()).to.deep.equal(['refreshTokens.save', 'refreshTokens.consume']);
+    });
+
+    it('names a users provider that failed (users.authenticate)', async () => {
+      const { request, auth } = buildApp({ users: { authenticate: () => Promise.reject(new Error('users database down')), findById: async () => undefined, findByUsername: async () => undefined } });
+      const events = storeEvents(auth);
+      expect503(await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' }));
+      expect(events.named()).to.deep.equal(['users.authenticate']);
+    });
+
+    it('reports a failure under blacklist.onStoreError: \'allow\' too: failing open must not hide the outage', async () => {
+      const failing = failingStore();
+      const { request, auth } = buildApp({ store: failing.store, blacklist: { onStoreError: 'allow' } });
+      const events = storeEvents(auth);
+      const { token } = await auth.issue(alice);
+      failing.fail('reject');
+      for (let i = 0; i < 3; i++) await request.get('/me').set('Authorization', bearer(token)).expect(200);
+      expect(events.named()).to.deep.equal(['blacklist.isBlacklisted']);
+    });
+
+    it('with errors: \'throw\' too, where the app answers the 503', async () => {
+      const failing = failingStore();
+      const { request, auth } = buildApp({ store: failing.store, errors: 'throw' });
+      const events = storeEvents(auth);
+      const { token } = await auth.issue(alice);
+      failing.fail('reject');
+      expect((await request.get('/me').set('Authorization', bearer(token))).status).to.equal(503);
+      expect(events.named()).to.deep.equal(['blacklist.isBlacklisted']);
     });
   });
 

@@ -3,9 +3,12 @@ import os from 'node:os';
 import Koa from 'koa';
 import sinon from 'sinon';
 import supertest from 'supertest';
+import type { Context } from 'koa';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
+import { KoaJwtError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
+import type { AttemptStore, Store } from '../../lib/stores/store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testConfig, testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
@@ -32,6 +35,33 @@ function proxiedApp(overrides: KoaJwtConfig = {}) {
   return { auth, request, from, ...spied };
 }
 
+/**
+ * A memory store whose attempt counters can be held: while `hold(which)` is on, a hit on the keys
+ * it names waits until `release()` lets it land (later than any store.timeout).
+ */
+function heldAttempts(timeout: number) {
+  const inner = memoryStore({ timeout });
+  const attempts = inner.attempts as AttemptStore;
+  let held: 'every' | 'address' | undefined;
+  const waiting: Array<() => void> = [];
+  const store: Store = {
+    ...inner,
+    attempts: {
+      ...attempts,
+      hit(key, windowMs, now) {
+        if (!held || (held === 'address' && !key.startsWith('login:address'))) return attempts.hit(key, windowMs, now);
+        return new Promise<void>((resolve) => waiting.push(resolve)).then(() => attempts.hit(key, windowMs, now));
+      },
+    },
+  };
+  return {
+    store,
+    hold(which: 'every' | 'address') { held = which; },
+    release() { held = undefined; for (const land of waiting.splice(0)) land(); },
+    get waiting() { return waiting.length; },
+  };
+}
+
 describe('throttle: failed logins (on by default)', () => {
   let clock: sinon.SinonFakeTimers | undefined;
   afterEach(() => clock?.restore());
@@ -52,6 +82,32 @@ describe('throttle: failed logins (on by default)', () => {
     const { from } = proxiedApp();
     for (let i = 0; i < 5; i++) await from(`198.51.100.${i}`).login({ ...wrong, username: i % 2 ? 'ALICE' : 'alice' }).expect(401);
     await from('198.51.100.99').login(alice).expect(429);
+  });
+
+  it('keeps one count per username: a username locked out does not lock out another', async () => {
+    const { from } = proxiedApp();
+    for (let i = 0; i < 5; i++) await from(`198.51.100.${i}`).login(wrong).expect(401);
+    await from('198.51.100.50').login(alice).expect(429);
+    await from('198.51.100.51').login({ username: 'root', password: 'root-password' }).expect(201);
+  });
+
+  it('folds compatibility forms of a username too (NFKC): fullwidth ａｌｉｃｅ counts as alice', async () => {
+    const { from } = proxiedApp();
+    for (let i = 0; i < 5; i++) await from(`198.51.100.${i}`).login({ ...wrong, username: 'ａｌｉｃｅ' }).expect(401);
+    await from('198.51.100.99').login(alice).expect(429);
+  });
+
+  it('keeps no username or address in the store: attempt keys are hashes of bounded length', async () => {
+    const store = memoryStore();
+    const keys: string[] = [];
+    const attempts = store.attempts!;
+    const { from } = proxiedApp({ store: { ...store, attempts: { ...attempts, hit: (key, windowMs, now) => { keys.push(key); return attempts.hit(key, windowMs, now); } } } });
+    await from('203.0.113.77').login({ username: `alice${'x'.repeat(500)}`, password: 'wrong' }).expect(401);
+    expect(keys).to.have.length(2);
+    for (const key of keys) {
+      expect(key).to.not.include('alice').and.not.include('203.0.113.77');
+      expect(key.length).to.be.below(80);
+    }
   });
 
   it('lets the username in again once its window has passed', async () => {
@@ -109,6 +165,37 @@ describe('throttle: failed logins (on by default)', () => {
     expect(authenticate.callCount).to.equal(0);
   });
 
+  for (const which of ['every', 'address'] as const) {
+    it(`never counts a login answered 503 because ${which === 'every' ? 'its counter writes' : 'one of its counter writes'} missed store.timeout, even once the late write lands`, async () => {
+      const slow = heldAttempts(100);
+      const auth = koaJwt(testConfig({ store: slow.store, throttle: { username: { limit: 5 }, address: { limit: 5 } } }));
+      const ctx = { ip: '203.0.113.1' } as Context;
+      clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      slow.hold(which);
+      for (let i = 0; i < 5; i++) {
+        let outcome: unknown;
+        auth.authority.obtain('alice', 'alice-password', ctx).then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
+        await clock.tickAsync(100);
+        expect((outcome as KoaJwtError).status, 'answered 503: the store did not count in time').to.equal(503);
+      }
+      expect(slow.waiting).to.equal(which === 'every' ? 10 : 5);
+      slow.release();
+      await clock.tickAsync(0);
+      const result = await auth.authority.obtain('alice', 'alice-password', ctx);
+      expect(result.token, 'the right password logs in: none of the five 503s counted').to.be.a('string');
+    });
+  }
+
+  it('never counts a login answered 503 because the users provider failed: its password was not checked', async () => {
+    const inner = testUsers();
+    let down = true;
+    const users: UserProvider = { ...inner, authenticate: (username, password) => (down ? Promise.reject(new Error('users database down')) : inner.authenticate(username, password)) };
+    const { from } = proxiedApp({ users, throttle: { username: { limit: 5 }, address: { limit: 5 } } });
+    for (let i = 0; i < 6; i++) await from('203.0.113.1').login(alice).expect(503);
+    down = false;
+    await from('203.0.113.1').login(alice).expect(201);
+  });
+
   it('refuses to start with a store that keeps no attempt counters, unless throttle: false', () => {
     const { attempts: _none, ...store } = memoryStore();
     expect(configErrorOf(testConfig({ store })).path).to.equal('throttle');
@@ -144,6 +231,26 @@ describe('throttle: failed logins (on by default)', () => {
 });
 
 describe('throttle: refresh and impersonate per client address', () => {
+  it('never counts a request answered 503 because its counter write missed store.timeout, even once the write lands', async () => {
+    const slow = heldAttempts(100);
+    const auth = koaJwt(testConfig({ store: slow.store, throttle: { refresh: { limit: 2, window: '1m' } } }));
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      slow.hold('every');
+      for (let i = 0; i < 3; i++) {
+        let outcome: unknown;
+        auth.authority.throttle!.admitRequest('refresh', '203.0.113.5').then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
+        await clock.tickAsync(100);
+        expect((outcome as KoaJwtError).status).to.equal(503);
+      }
+      slow.release();
+      await clock.tickAsync(0);
+      expect(await auth.authority.throttle!.admitRequest('refresh', '203.0.113.5'), 'not refused: the three 503s did not count').to.equal(undefined);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('answers 429 to refresh requests past throttle.refresh from one address, and not from another', async () => {
     const { request, auth } = proxiedApp({ throttle: { refresh: { limit: 2, window: '1m' } } });
     const { token } = await auth.issue({ id: '1', username: 'alice' });
