@@ -85,7 +85,7 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   let running: Promise<void> | undefined;
   let closed = false;
 
-  const call = <T>(fn: () => Promise<T>) => withStoreTimeout(config.storeTimeout, fn);
+  const call = <T>(operation: 'list' | 'insert' | 'update' | 'remove', fn: () => Promise<T>) => withStoreTimeout(config.storeTimeout, fn, { part: 'signingKeys', operation });
 
   function toStored(kid: string, activatesAt: Date, now: Date): StoredSigningKey {
     const jwk = generateKeyPair(alg).privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
@@ -137,22 +137,22 @@ export function startRotation(config: ResolvedConfig, options: RotationOptions =
   async function syncOnce(): Promise<void> {
     const now = new Date(steady.now());
     const removeBy = Math.min(now.getTime(), clock.earliestNow());
-    let list = await call(() => keys.list());
+    let list = await call('list', () => keys.list());
     const timeline = (l: StoredSigningKey[]) => l.map((k) => ({ kid: k.kid, activatesAt: activation(k), alg: k.alg }));
     let plan = planRotation(now.getTime(), timeline(list), timings, alg, removeBy);
     if (plan.create.length > 0) {
-      for (const { kid, activatesAt } of plan.create) await call(() => keys.insert(toStored(kid, activatesAt, now)));
+      for (const { kid, activatesAt } of plan.create) await call('insert', () => keys.insert(toStored(kid, activatesAt, now)));
       // Read back: another instance may have won the insert, and its key is the one to use.
-      list = await call(() => keys.list());
+      list = await call('list', () => keys.list());
       plan = planRotation(now.getTime(), timeline(list), timings, alg, removeBy);
     }
     const byKid = new Map(list.map((k) => [k.kid, k]));
-    for (const kid of plan.remove) await call(() => keys.remove(kid));
+    for (const kid of plan.remove) await call('remove', () => keys.remove(kid));
     for (const { kid, state, notAfter } of plan.keys) {
       const record = byKid.get(kid)!;
       // The stored state is for people and tools reading the store; instances go by the times.
       if (record.state !== state || (notAfter && record.notAfter?.getTime() !== notAfter.getTime())) {
-        await call(() => keys.update(kid, { state, ...(notAfter ? { notAfter } : {}), ...(state === 'retired' && !record.retiredAt ? { retiredAt: now } : {}) }));
+        await call('update', () => keys.update(kid, { state, ...(notAfter ? { notAfter } : {}), ...(state === 'retired' && !record.retiredAt ? { retiredAt: now } : {}) }));
       }
     }
     apply(plan, byKid);

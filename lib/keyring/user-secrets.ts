@@ -61,19 +61,19 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
 
   async function userById(id: string): Promise<AuthUser | undefined> {
     if (!users) return { id, username: id };
-    return withStoreTimeout(storeTimeout, () => users.findById(id));
+    return withStoreTimeout(storeTimeout, () => users.findById(id), { part: 'users', operation: 'findById' });
   }
 
   async function secretOf(id: string, create: boolean): Promise<string | Buffer | undefined> {
     if (userSecrets === true) {
       // Verification never creates a secret for an id a token merely claims: the user must exist.
       if (!create && users && !(await userById(id))) return undefined;
-      return withStoreTimeout(storeTimeout, () => store.userSecrets.get(id));
+      return withStoreTimeout(storeTimeout, () => store.userSecrets.get(id), { part: 'userSecrets', operation: 'get' });
     }
     const user = await userById(id);
     if (!user) return undefined;
     const secretFor = userSecrets as Exclude<typeof userSecrets, boolean>;
-    return withStoreTimeout(storeTimeout, async () => secretFor(user));
+    return withStoreTimeout(storeTimeout, async () => secretFor(user), { part: 'userSecrets', operation: 'secretFor' });
   }
 
   const signingKeyOverride: SigningKeyOverride = async (userId) => {
@@ -104,7 +104,7 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
   async function rotate(user: AuthUser | string | number): Promise<void> {
     if (userSecrets !== true) throw new ConfigError('userSecrets', 'is a function: rotate the secret it returns for this user instead of calling rotateUserSecret');
     const id = typeof user === 'object' ? String(user.id) : String(user);
-    await withStoreTimeout(storeTimeout, () => store.userSecrets.rotate(id));
+    await withStoreTimeout(storeTimeout, () => store.userSecrets.rotate(id), { part: 'userSecrets', operation: 'rotate' });
     for (const listener of listeners) listener(id);
   }
 
