@@ -1,3 +1,4 @@
+import { stringId } from './string-id.js';
 import type { AttemptCount, AttemptStore } from './store.js';
 
 /**
@@ -17,7 +18,7 @@ export function memoryAttempts(): AttemptStore {
   return {
     async hit(key, windowMs, now): Promise<AttemptCount> {
       const at = now.getTime();
-      let entry = counters.get(key);
+      let entry = counters.get(stringId(key, 'key'));
       if (!entry || entry.resetAt <= at) {
         if (counters.size >= sweepAt) sweep(at);
         entry = { count: 0, resetAt: at + windowMs };
@@ -27,11 +28,11 @@ export function memoryAttempts(): AttemptStore {
       return { count: entry.count, resetAt: new Date(entry.resetAt) };
     },
     async undo(key, now) {
-      const entry = counters.get(key);
+      const entry = counters.get(stringId(key, 'key'));
       if (entry && entry.resetAt > now.getTime() && entry.count > 0) entry.count--;
     },
     async reset(key) {
-      counters.delete(key);
+      counters.delete(stringId(key, 'key'));
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClock } from '../clock.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { memoryAttempts } from './memory-attempts.js';
+import { stringId } from './string-id.js';
 import type { BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
 /** How often expired entries are looked for: as MongoDB's TTL monitor, about once a minute. */
@@ -57,7 +58,7 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
   const keys = new Map<string, StoredSigningKey>();
   const newSecret = () => randomBytes(32).toString('base64url');
   const isBlacklistedNow = (tokenIds: readonly string[]): boolean => {
-    for (const id of tokenIds) if (revoked.has(id)) return true;
+    for (const id of tokenIds) if (revoked.has(stringId(id, 'tokenIds[]'))) return true;
     return false;
   };
 
@@ -104,6 +105,8 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     blacklist: {
       async add(entry) {
+        stringId(entry.tokenId, 'tokenId');
+        if (entry.user !== undefined) stringId(entry.user, 'user');
         sweep();
         const existing = revoked.get(entry.tokenId);
         // Keep the later expiry, so a repeat never shortens an entry.
@@ -125,6 +128,9 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
     },
     refreshTokens: {
       async save(record) {
+        stringId(record.jti, 'jti');
+        stringId(record.family, 'family');
+        stringId(record.user, 'user');
         sweep();
         refresh.set(record.jti, { ...record });
         refreshQueue.push(record.expiresAt.getTime(), record.jti);
@@ -133,7 +139,7 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
       async consume(jti, now): Promise<ConsumeResult> {
         sweep();
         // Synchronous check-and-set: no await between them, so concurrent calls cannot both win.
-        const record = refresh.get(jti);
+        const record = refresh.get(stringId(jti, 'jti'));
         if (!record) return 'unknown';
         if (families.get(record.family)?.revoked) return 'revoked';
         if (record.consumedAt) return 'reused';
@@ -141,22 +147,25 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         return 'consumed';
       },
       async revokeFamily(family, now, expiresAt) {
+        stringId(family, 'family');
         sweep();
         const known = families.get(family);
         const until = expiresAt?.getTime() ?? (known ? known.expiresAt : now.getTime() + UNKNOWN_FAMILY_KEEP_MS);
         familyUntil(family, until).revoked = true;
       },
       async isFamilyRevoked(family) {
-        return families.get(family)?.revoked ?? false;
+        return families.get(stringId(family, 'family'))?.revoked ?? false;
       },
     },
     userSecrets: {
       async get(user) {
+        stringId(user, 'user');
         let secret = secrets.get(user);
         if (!secret) secrets.set(user, (secret = newSecret()));
         return secret;
       },
       async rotate(user) {
+        stringId(user, 'user');
         const secret = newSecret();
         secrets.set(user, secret);
         return secret;
@@ -167,16 +176,16 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         return [...keys.values()].map((k) => ({ ...k }));
       },
       async insert(key) {
-        if (keys.has(key.kid)) return false;
+        if (keys.has(stringId(key.kid, 'kid'))) return false;
         keys.set(key.kid, { ...key });
         return true;
       },
       async update(kid, fields) {
-        const key = keys.get(kid);
+        const key = keys.get(stringId(kid, 'kid'));
         if (key) keys.set(kid, { ...key, ...fields });
       },
       async remove(kid) {
-        keys.delete(kid);
+        keys.delete(stringId(kid, 'kid'));
       },
     },
     counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size }),
