@@ -3,7 +3,7 @@ import { createClock } from '../clock.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { memoryAttempts } from './memory-attempts.js';
 import { stringId } from './string-id.js';
-import type { BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
+import type { AttemptStore, BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
 /** How often expired entries are looked for: as MongoDB's TTL monitor, about once a minute. */
 const SWEEP_EVERY_MS = 60_000;
@@ -16,8 +16,23 @@ const UNKNOWN_FAMILY_KEEP_MS = 7 * 24 * 3600 * 1000;
 
 /** memoryStore() with what it holds, for benchmarks and specs. */
 export interface MemoryStore extends Store {
-  /** How many entries of each kind are held now (expired ones go within a minute of expiry). */
-  counts(): { revoked: number; refreshTokens: number; families: number };
+  readonly attempts: AttemptStore;
+  /**
+   * How many entries of each kind are held now (expired ones go within a minute of expiry;
+   * attempt counters are at most `maxAttemptKeys`).
+   */
+  counts(): { revoked: number; refreshTokens: number; families: number; attemptKeys: number };
+}
+
+export interface MemoryStoreOptions {
+  /** How long a store call may take before the request answers 503 (ms). Default 2000. */
+  timeout?: number;
+  /**
+   * The most login-throttling counters held at once (default 100 000, ~20 MB). Past it, the
+   * counter whose window opened first is forgotten: a flood of distinct usernames cannot grow
+   * the heap, at the price of forgetting the oldest counts while it lasts.
+   */
+  maxAttemptKeys?: number;
 }
 
 interface Family {
@@ -35,7 +50,8 @@ export const isMemoryStore = (store: Store): boolean => memoryStores.has(store);
  * The embedded store: everything in this process's memory. Right for one instance, tests and
  * the demo; state is lost on restart and not shared between instances (use mongooseStore).
  *
- * Bounded: revocations, refresh tokens and revoked families are freed once they expire, as a
+ * Bounded: login-throttling counters in count (`maxAttemptKeys`, oldest window first);
+ * revocations, refresh tokens and revoked families are freed once they expire, as a
  * TTL index would free them. Each write looks, at most once a minute, for what has expired, in
  * an expiry-ordered queue: O(log n) per entry freed, no scan of every entry. Expiry is judged
  * by the earliest time both clocks allow (lib/clock.ts), so a forward jump of the wall clock
@@ -46,8 +62,9 @@ export const isMemoryStore = (store: Store): boolean => memoryStores.has(store);
  * const auth = koaJwt({ ..., store: memoryStore() });
  * ```
  */
-export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = createClock();
+  const attempts = memoryAttempts({ maxKeys: options.maxAttemptKeys });
   const revoked = new Map<string, BlacklistEntry>();
   const refresh = new Map<string, RefreshTokenRecord>();
   const families = new Map<string, Family>();
@@ -188,8 +205,8 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         keys.delete(stringId(kid, 'kid'));
       },
     },
-    counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size }),
-    attempts: memoryAttempts(),
+    counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size, attemptKeys: attempts.size }),
+    attempts,
   };
   memoryStores.add(store);
   return store;
