@@ -34,7 +34,7 @@ export function memoryAttempts(options: { maxKeys?: number } = {}): MemoryAttemp
     },
     async hit(key, windowMs, now): Promise<AttemptCount> {
       const at = now.getTime();
-      let entry = counters.get(stringId(key, 'key'));
+      let entry = counters.get(stringId(key));
       if (!entry || entry.resetAt <= at) {
         if (counters.size >= sweepAt) sweep(at);
         // A new window goes to the back, so that the front is always the oldest window.
@@ -47,11 +47,11 @@ export function memoryAttempts(options: { maxKeys?: number } = {}): MemoryAttemp
       return { count: entry.count, resetAt: new Date(entry.resetAt) };
     },
     async undo(key, now) {
-      const entry = counters.get(stringId(key, 'key'));
+      const entry = counters.get(stringId(key));
       if (entry && entry.resetAt > now.getTime() && entry.count > 0) entry.count--;
     },
     async reset(key) {
-      counters.delete(stringId(key, 'key'));
+      counters.delete(stringId(key));
     },
   };
 }

@@ -75,7 +75,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const keys = new Map<string, StoredSigningKey>();
   const newSecret = () => randomBytes(32).toString('base64url');
   const isBlacklistedNow = (tokenIds: readonly string[]): boolean => {
-    for (const id of tokenIds) if (revoked.has(stringId(id, 'tokenIds[]'))) return true;
+    for (const id of tokenIds) if (revoked.has(stringId(id))) return true;
     return false;
   };
 
@@ -122,8 +122,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     blacklist: {
       async add(entry) {
-        stringId(entry.tokenId, 'tokenId');
-        if (entry.user !== undefined) stringId(entry.user, 'user');
+        stringId(entry.tokenId);
+        if (entry.user !== undefined) stringId(entry.user);
         sweep();
         const existing = revoked.get(entry.tokenId);
         // Keep the later expiry, so a repeat never shortens an entry.
@@ -140,14 +140,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return expireRevoked(now.getTime());
       },
       async listSince(since) {
-        return [...revoked.values()].filter((e) => e.expiresAt > since).map((e) => e.tokenId);
+        return [...revoked.values()].filter((e) => e.expiresAt >= since).map((e) => e.tokenId);
       },
     },
     refreshTokens: {
       async save(record) {
-        stringId(record.jti, 'jti');
-        stringId(record.family, 'family');
-        stringId(record.user, 'user');
+        stringId(record.jti);
+        stringId(record.family);
+        stringId(record.user);
         sweep();
         refresh.set(record.jti, { ...record });
         refreshQueue.push(record.expiresAt.getTime(), record.jti);
@@ -156,7 +156,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       async consume(jti, now): Promise<ConsumeResult> {
         sweep();
         // Synchronous check-and-set: no await between them, so concurrent calls cannot both win.
-        const record = refresh.get(stringId(jti, 'jti'));
+        const record = refresh.get(stringId(jti));
         if (!record) return 'unknown';
         if (families.get(record.family)?.revoked) return 'revoked';
         if (record.consumedAt) return 'reused';
@@ -164,25 +164,25 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return 'consumed';
       },
       async revokeFamily(family, now, expiresAt) {
-        stringId(family, 'family');
+        stringId(family);
         sweep();
         const known = families.get(family);
         const until = expiresAt?.getTime() ?? (known ? known.expiresAt : now.getTime() + UNKNOWN_FAMILY_KEEP_MS);
         familyUntil(family, until).revoked = true;
       },
       async isFamilyRevoked(family) {
-        return families.get(stringId(family, 'family'))?.revoked ?? false;
+        return families.get(stringId(family))?.revoked ?? false;
       },
     },
     userSecrets: {
       async get(user) {
-        stringId(user, 'user');
+        stringId(user);
         let secret = secrets.get(user);
         if (!secret) secrets.set(user, (secret = newSecret()));
         return secret;
       },
       async rotate(user) {
-        stringId(user, 'user');
+        stringId(user);
         const secret = newSecret();
         secrets.set(user, secret);
         return secret;
@@ -193,16 +193,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         return [...keys.values()].map((k) => ({ ...k }));
       },
       async insert(key) {
-        if (keys.has(stringId(key.kid, 'kid'))) return false;
+        if (keys.has(stringId(key.kid))) return false;
         keys.set(key.kid, { ...key });
         return true;
       },
       async update(kid, fields) {
-        const key = keys.get(stringId(kid, 'kid'));
+        const key = keys.get(stringId(kid));
         if (key) keys.set(kid, { ...key, ...fields });
       },
       async remove(kid) {
-        keys.delete(stringId(kid, 'kid'));
+        keys.delete(stringId(kid));
       },
     },
     counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size, attemptKeys: attempts.size }),

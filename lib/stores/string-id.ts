@@ -4,7 +4,7 @@
  * key nothing can ask for again; a store over a query language would turn `{"$ne": null}` into
  * an operator. Every store refuses them alike (the store contract checks it).
  */
-export function stringId(value: unknown, name: string): string {
-  if (typeof value !== 'string') throw new TypeError(`memoryStore: ${name} must be a string, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+export function stringId(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError(`memoryStore: ids are strings, got ${typeof value}`);
   return value;
 }

@@ -73,6 +73,16 @@ export function blacklistCases(handles: Handles): void {
       assert.ok(inTwoDays.includes(nextWeek) && !inTwoDays.includes(today), 'listSince(in two days) lists only the entry still in force then');
     });
 
+    it('lists an entry with listSince(its expiresAt): it is in force until then, as deleteStale keeps it', async function () {
+      const { store } = handles;
+      if (!store.blacklist.listSince) this.skip();
+      const tokenId = id('jti');
+      const expiresAt = inDays(1);
+      await store.blacklist.add({ tokenId, expiresAt, blacklistedAt: new Date() });
+      assert.ok((await store.blacklist.listSince(expiresAt)).includes(tokenId), 'listed at its expiresAt');
+      assert.ok(!(await store.blacklist.listSince(new Date(expiresAt.getTime() + 1))).includes(tokenId), 'not listed a millisecond after');
+    });
+
     it('deleteStale removes entries whose expiresAt has passed and resolves how many it removed', async () => {
       const { store } = handles;
       const stale = [id('stale'), id('stale')];
@@ -96,6 +106,10 @@ export function blacklistCases(handles: Handles): void {
       await store.blacklist.add({ tokenId, expiresAt, blacklistedAt: new Date() });
       assert.equal(await store.blacklist.deleteStale(new Date(expiresAt.getTime() - 1)), 0, 'kept a millisecond before its expiry');
       assert.equal(await store.blacklist.deleteStale(new Date(expiresAt)), 0, 'kept at its expiry');
+      assert.equal(await store.blacklist.isBlacklisted([tokenId]), true);
+      const later = new Date(expiresAt.getTime() + DAY);
+      await store.blacklist.add({ tokenId, expiresAt: later, blacklistedAt: new Date() });
+      assert.equal(await store.blacklist.deleteStale(later), 0, 'kept at its lengthened expiry');
       assert.equal(await store.blacklist.isBlacklisted([tokenId]), true);
     });
 

@@ -81,8 +81,10 @@ export function signingKeyCases(handles: Handles): void {
       await store.signingKeys.insert(signingKey(b, { state: 'active' }));
       const retiredAt = ms(Date.now());
       await store.signingKeys.update(a, { state: 'retired', retiredAt });
+      const count = (await store.signingKeys.list()).length;
       await store.signingKeys.update(unknown, { state: 'active' });
       const keys = await store.signingKeys.list();
+      assert.equal(keys.length, count, 'an update of an unknown kid adds nothing');
       const found = keys.find((k) => k.kid === a)!;
       assert.equal(found.state, 'retired');
       assert.equal(found.retiredAt!.getTime(), retiredAt.getTime());
