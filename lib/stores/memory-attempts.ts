@@ -1,7 +1,7 @@
 import { stringId } from './string-id.js';
 import type { AttemptCount, AttemptStore } from './store.js';
 
-/** The default bound on counters held: ~0.2 KB each (a digest key, its window), so ~20 MB at most. */
+/** The default bound on counters held: ~0.24 KB each (a digest key, its window; measured), so ~25 MB at most. */
 export const DEFAULT_MAX_ATTEMPT_KEYS = 100_000;
 
 /** memoryStore's attempt counters, with how many it holds (for specs and benchmarks). */

@@ -28,7 +28,7 @@ export interface MemoryStoreOptions {
   /** How long a store call may take before the request answers 503 (ms). Default 2000. */
   timeout?: number;
   /**
-   * The most login-throttling counters held at once (default 100 000, ~20 MB). Past it, the
+   * The most login-throttling counters held at once (default 100 000, ~25 MB). Past it, the
    * counter whose window opened first is forgotten: a flood of distinct usernames cannot grow
    * the heap, at the price of forgetting the oldest counts while it lasts.
    */
