@@ -41,7 +41,8 @@ describe('memoryStore attempt counters are bounded in count', () => {
     expect((await store.attempts.hit('b', WINDOW, later)).count).to.equal(1, 'b, the oldest window, was forgotten');
   });
 
-  it('refuses a bound that is not a positive integer', () => {
+  it('refuses a bound that is not a positive integer, and takes 1', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) expect(() => memoryStore({ maxAttemptKeys: bad })).to.throw(TypeError, /maxAttemptKeys/);
+    expect(memoryStore({ maxAttemptKeys: 1 }).counts().attemptKeys).to.equal(0);
   });
 });
