@@ -27,4 +27,4 @@ export { memoryUsers, type MemoryUserInput } from './users/memory.js';
 export { hashPassword, verifyPassword, needsRehash } from './users/password.js';
 export type { AuthEventMap, AuthEventName, AuthEventListener, AuthEventBase, LoginFailedReason, ErrorSource } from './events.js';
 export type { Store, BlacklistStore, BlacklistEntry, RefreshTokenStore, RefreshTokenRecord, UserSecretStore, SigningKeyStore, StoredSigningKey, ConsumeResult, AttemptStore, AttemptCount } from './stores/store.js';
-export { memoryStore } from './stores/memory.js';
+export { memoryStore, type MemoryStoreOptions } from './stores/memory.js';

@@ -9,5 +9,5 @@
  * storeContract('redisStore', async () => redisStore(await freshClient()));
  * ```
  */
-export { storeContract } from './testing/store-contract.js';
+export { storeContract, type StoreContractOptions } from './testing/store-contract.js';
 export { userProviderContract, CONTRACT_USERS, type ContractUser } from './testing/user-provider-contract.js';

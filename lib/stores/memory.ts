@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createClock } from '../clock.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { memoryAttempts } from './memory-attempts.js';
-import type { BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
+import { stringId } from './string-id.js';
+import type { AttemptStore, BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
 /** How often expired entries are looked for: as MongoDB's TTL monitor, about once a minute. */
 const SWEEP_EVERY_MS = 60_000;
@@ -15,8 +16,23 @@ const UNKNOWN_FAMILY_KEEP_MS = 7 * 24 * 3600 * 1000;
 
 /** memoryStore() with what it holds, for benchmarks and specs. */
 export interface MemoryStore extends Store {
-  /** How many entries of each kind are held now (expired ones go within a minute of expiry). */
-  counts(): { revoked: number; refreshTokens: number; families: number };
+  readonly attempts: AttemptStore;
+  /**
+   * How many entries of each kind are held now (expired ones go within a minute of expiry;
+   * attempt counters are at most `maxAttemptKeys`).
+   */
+  counts(): { revoked: number; refreshTokens: number; families: number; attemptKeys: number };
+}
+
+export interface MemoryStoreOptions {
+  /** How long a store call may take before the request answers 503 (ms). Default 2000. */
+  timeout?: number;
+  /**
+   * The most login-throttling counters held at once (default 100 000, ~25 MB). Past it, the
+   * counter whose window opened first is forgotten: a flood of distinct usernames cannot grow
+   * the heap, at the price of forgetting the oldest counts while it lasts.
+   */
+  maxAttemptKeys?: number;
 }
 
 interface Family {
@@ -34,7 +50,8 @@ export const isMemoryStore = (store: Store): boolean => memoryStores.has(store);
  * The embedded store: everything in this process's memory. Right for one instance, tests and
  * the demo; state is lost on restart and not shared between instances (use mongooseStore).
  *
- * Bounded: revocations, refresh tokens and revoked families are freed once they expire, as a
+ * Bounded: login-throttling counters in count (`maxAttemptKeys`, oldest window first);
+ * revocations, refresh tokens and revoked families are freed once they expire, as a
  * TTL index would free them. Each write looks, at most once a minute, for what has expired, in
  * an expiry-ordered queue: O(log n) per entry freed, no scan of every entry. Expiry is judged
  * by the earliest time both clocks allow (lib/clock.ts), so a forward jump of the wall clock
@@ -45,8 +62,9 @@ export const isMemoryStore = (store: Store): boolean => memoryStores.has(store);
  * const auth = koaJwt({ ..., store: memoryStore() });
  * ```
  */
-export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const clock = createClock();
+  const attempts = memoryAttempts({ maxKeys: options.maxAttemptKeys });
   const revoked = new Map<string, BlacklistEntry>();
   const refresh = new Map<string, RefreshTokenRecord>();
   const families = new Map<string, Family>();
@@ -57,7 +75,7 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
   const keys = new Map<string, StoredSigningKey>();
   const newSecret = () => randomBytes(32).toString('base64url');
   const isBlacklistedNow = (tokenIds: readonly string[]): boolean => {
-    for (const id of tokenIds) if (revoked.has(id)) return true;
+    for (const id of tokenIds) if (revoked.has(stringId(id))) return true;
     return false;
   };
 
@@ -104,6 +122,8 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     blacklist: {
       async add(entry) {
+        stringId(entry.tokenId);
+        if (entry.user !== undefined) stringId(entry.user);
         sweep();
         const existing = revoked.get(entry.tokenId);
         // Keep the later expiry, so a repeat never shortens an entry.
@@ -120,11 +140,14 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         return expireRevoked(now.getTime());
       },
       async listSince(since) {
-        return [...revoked.values()].filter((e) => e.expiresAt > since).map((e) => e.tokenId);
+        return [...revoked.values()].filter((e) => e.expiresAt >= since).map((e) => e.tokenId);
       },
     },
     refreshTokens: {
       async save(record) {
+        stringId(record.jti);
+        stringId(record.family);
+        stringId(record.user);
         sweep();
         refresh.set(record.jti, { ...record });
         refreshQueue.push(record.expiresAt.getTime(), record.jti);
@@ -133,7 +156,7 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
       async consume(jti, now): Promise<ConsumeResult> {
         sweep();
         // Synchronous check-and-set: no await between them, so concurrent calls cannot both win.
-        const record = refresh.get(jti);
+        const record = refresh.get(stringId(jti));
         if (!record) return 'unknown';
         if (families.get(record.family)?.revoked) return 'revoked';
         if (record.consumedAt) return 'reused';
@@ -141,22 +164,25 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         return 'consumed';
       },
       async revokeFamily(family, now, expiresAt) {
+        stringId(family);
         sweep();
         const known = families.get(family);
         const until = expiresAt?.getTime() ?? (known ? known.expiresAt : now.getTime() + UNKNOWN_FAMILY_KEEP_MS);
         familyUntil(family, until).revoked = true;
       },
       async isFamilyRevoked(family) {
-        return families.get(family)?.revoked ?? false;
+        return families.get(stringId(family))?.revoked ?? false;
       },
     },
     userSecrets: {
       async get(user) {
+        stringId(user);
         let secret = secrets.get(user);
         if (!secret) secrets.set(user, (secret = newSecret()));
         return secret;
       },
       async rotate(user) {
+        stringId(user);
         const secret = newSecret();
         secrets.set(user, secret);
         return secret;
@@ -167,20 +193,20 @@ export function memoryStore(options: { timeout?: number } = {}): MemoryStore {
         return [...keys.values()].map((k) => ({ ...k }));
       },
       async insert(key) {
-        if (keys.has(key.kid)) return false;
+        if (keys.has(stringId(key.kid))) return false;
         keys.set(key.kid, { ...key });
         return true;
       },
       async update(kid, fields) {
-        const key = keys.get(kid);
+        const key = keys.get(stringId(kid));
         if (key) keys.set(kid, { ...key, ...fields });
       },
       async remove(kid) {
-        keys.delete(kid);
+        keys.delete(stringId(kid));
       },
     },
-    counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size }),
-    attempts: memoryAttempts(),
+    counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size, attemptKeys: attempts.size }),
+    attempts,
   };
   memoryStores.add(store);
   return store;

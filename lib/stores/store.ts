@@ -1,8 +1,11 @@
 /**
- * Persistence behind koa-jwt-kit: revocations, refresh families, per-user secrets and
- * managed signing keys. `memoryStore()` is the embedded default; `mongooseStore(connection)`
- * shares state between every instance of a service. One contract suite (spec/store-contract)
- * runs against every implementation.
+ * Persistence behind koa-jwt-kit: revocations, refresh families, per-user secrets, managed
+ * signing keys and login-throttling counters. `memoryStore()` is the embedded default;
+ * `mongooseStore(connection)` shares state between every instance of a service. One contract
+ * (`storeContract` of koa-jwt-kit/testing) runs against every implementation; docs/stores.md
+ * states each rule. In short: ids are strings (anything else is refused), dates go in and come
+ * out as `Date`s, an entry stays until its `expiresAt` (removed after it by `deleteStale` or by
+ * the engine's own TTL), and a later write never shortens an expiry.
  */
 
 /** One revocation. Keyed on the token id or family id, never on the token string alone. */
@@ -29,9 +32,15 @@ export interface BlacklistStore {
    * timer (~0.5 µs of a ~10 µs verify). Stores across a network leave it out.
    */
   isBlacklistedNow?(tokenIds: readonly string[]): boolean;
-  /** Removes entries whose expiresAt is before `now`; resolves how many. */
+  /**
+   * Removes entries whose expiresAt is before `now` (one whose expiresAt equals `now` stays);
+   * resolves how many it removed (0 for those the engine had expired itself).
+   */
   deleteStale(now: Date): Promise<number>;
-  /** Token ids revoked with expiresAt after `since` (for the in-process revocation cache). */
+  /**
+   * The token ids of every entry still in force at `since` (expiresAt after it), added through
+   * any handle on the same backend: how `blacklist.cache` loads the revocations of every instance.
+   */
   listSince?(since: Date): Promise<string[]>;
 }
 
@@ -51,16 +60,19 @@ export interface RefreshTokenStore {
   /** Atomically marks `jti` consumed: of concurrent calls with one jti, exactly one gets 'consumed'. */
   consume(jti: string, now: Date): Promise<ConsumeResult>;
   /**
-   * Revokes every token of `family`. `expiresAt`, when given, is the latest expiry any token of
-   * the family can have: a store that frees expired state (memoryStore) keeps the revocation
-   * at least until then.
+   * Revokes every token of `family`, saved or saved later. `expiresAt`, when given, is the
+   * latest expiry any token of the family can have: the revocation holds at least until then,
+   * and a later call with an earlier `expiresAt` never shortens it.
    */
   revokeFamily(family: string, now: Date, expiresAt?: Date): Promise<void>;
   isFamilyRevoked(family: string): Promise<boolean>;
 }
 
 export interface UserSecretStore {
-  /** The user's secret, created on first call. */
+  /**
+   * The user's secret (a string of at least 32 random characters; koa-jwt-kit derives the HS key
+   * from it with HMAC-SHA-512), created on first call, atomically: concurrent first calls agree.
+   */
   get(user: string): Promise<string>;
   /** Replaces the user's secret: every token signed with the old one stops verifying. */
   rotate(user: string): Promise<string>;
@@ -81,8 +93,13 @@ export interface StoredSigningKey {
 
 export interface SigningKeyStore {
   list(): Promise<StoredSigningKey[]>;
-  /** Inserts unless a key already covers this rotation slot; resolves whether it was inserted. */
+  /**
+   * Inserts unless a key with this kid exists (then changes nothing); resolves whether it was
+   * inserted. Managed rotation derives the kid from the rotation slot, so of instances racing to
+   * create a slot's key exactly one wins.
+   */
   insert(key: StoredSigningKey): Promise<boolean>;
+  /** Sets the fields given and keeps every other field (a merge, never a replacement); an unknown kid is left alone. */
   update(kid: string, fields: Partial<Omit<StoredSigningKey, 'kid'>>): Promise<void>;
   remove(kid: string): Promise<void>;
 }

@@ -30,7 +30,7 @@ describe('memoryStore is bounded: entries go when they expire', () => {
     expect(await store.blacklist.isBlacklisted(['jti-1'])).to.equal(false);
     expect(await store.refreshTokens.consume('r-1', new Date())).to.equal('unknown');
     expect(await store.refreshTokens.isFamilyRevoked('f-1')).to.equal(false);
-    expect(store.counts()).to.deep.equal({ revoked: 2, refreshTokens: 0, families: 0 }); // the two touches
+    expect(store.counts()).to.deep.equal({ revoked: 2, refreshTokens: 0, families: 0, attemptKeys: 0 }); // the two touches
   });
 
   it('keeps everything until it has expired', async () => {
