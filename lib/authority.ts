@@ -99,8 +99,9 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
     const id = userIdOf(payload);
     if (config.userLookup === 'token' || !users) {
       if (id === undefined && payload.username === undefined) throw new UserNotFoundError('The token names no user.');
-      // simplejwt's TokenUser: the claims stand for the user, no lookup is made.
-      return Object.freeze({ id: id ?? String(payload.username), username: String(payload.username ?? id) });
+      // simplejwt's TokenUser: the claims stand for the user, no lookup is made. A token without a
+      // username claim (simplejwt's own) gives a user without one: an id is not a username.
+      return Object.freeze({ id: id ?? String(payload.username), ...(payload.username !== undefined ? { username: String(payload.username) } : {}) });
     }
     // Without user_id (token.includeUserId: false) the username names the user, as in drf-jwt.
     const username = typeof payload.username === 'string' ? payload.username : undefined;

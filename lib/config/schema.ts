@@ -253,6 +253,7 @@ function normalise(config: Shape) {
       : new ConfigError('keys.privateKey', `${first} needs a private key to sign or a public key to verify`);
   }
   checkSigner(staticKeys, fromDir, algorithms, managed !== undefined);
+  if (config.users && jwksUri === undefined && !managed && !config.userSecrets) checkIssuerCanSign(staticKeys, fromDir);
   if (config.userSecrets && algorithmInfo(algorithms[0]!).family !== 'secret') {
     throw new ConfigError('userSecrets', `per-user secrets sign with HS*, but keys.algorithm starts with ${algorithms[0]}`);
   }
@@ -352,6 +353,18 @@ function checkSigner(keys: readonly Key[], fromDir: readonly Key[], algorithms: 
     const inDir = ofFirst.every((k) => fromDir.includes(k));
     throw new ConfigError(inDir ? 'keys.dir' : 'keys', `no ${first} key that can sign is active (${ofFirst.map((k) => `${k.kid}: ${k.state}`).join(', ')}): promote one with \`koa-jwt-kit keys promote <kid>\``);
   }
+}
+
+/**
+ * `users` make a service that issues tokens (POST /token logs in); with local keys that only
+ * verify (a public key given where the private half was meant), it would start and answer every
+ * login and refresh with a 503. A remote JWKS (`keys.jwksUri`) names another issuer: there the
+ * users serve the lookups of its tokens, and nothing is signed.
+ */
+function checkIssuerCanSign(keys: readonly Key[], fromDir: readonly Key[]): void {
+  if (keys.some((k) => k.signingKey)) return;
+  const path = keys.every((k) => fromDir.includes(k)) ? 'keys.dir' : 'keys.publicKey';
+  throw new ConfigError(path, 'users are given, so this service issues tokens, but no key can sign (public keys only verify): give keys.privateKey (or keys.secret), or leave users out for a verify-only service');
 }
 
 /** KoaJwtConfig as zod parses it: shape, defaults, per-value normalisation, then the rules between options. */

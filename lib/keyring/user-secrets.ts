@@ -60,7 +60,8 @@ export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefin
   }
 
   async function userById(id: string): Promise<AuthUser | undefined> {
-    if (!users) return { id, username: id };
+    // Without users only the token's user_id is known (its username is not verified yet): an id is not a username.
+    if (!users) return { id };
     return withStoreTimeout(storeTimeout, () => users.findById(id), { part: 'users', operation: 'findById' });
   }
 

@@ -6,7 +6,7 @@ import type { ResolvedCookie } from '../config/types.js';
  * `app.proxy`, Koa's cookie library would otherwise throw and turn a login into a 500. The
  * browser itself refuses a Secure cookie over an insecure origin, so nothing leaks.
  */
-function allowSecure(ctx: Context, cookie: ResolvedCookie): void {
+export function allowSecure(ctx: Context, cookie: ResolvedCookie): void {
   if (cookie.secure && !ctx.cookies.secure) ctx.cookies.secure = true;
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
 import { impersonate } from '../impersonation.js';
-import { InvalidRequestError } from '../errors.js';
+import { InvalidRequestError, NotAvailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { callerAuthenticator } from './caller.js';
 import { setTokenCookie } from './cookies.js';
@@ -21,11 +21,14 @@ function targetId(body: Record<string, unknown>): string {
 /**
  * `POST /token/impersonate` `{ user }` by an authenticated superuser → 201 `{ token }` for that
  * user, carrying `act: { sub: <superuser id> }`; the impersonation cookie is set when configured.
+ * A verify-only service (no users) answers 404 not_available.
  */
 export function impersonateRoute(authority: Authority) {
   const { config } = authority;
   const authenticateCaller = callerAuthenticator(authority);
   return async function impersonateHandler(ctx: Context): Promise<void> {
+    // Before the caller is authenticated: a verify-only service offers no impersonation to anyone.
+    if (!config.users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
     if (config.impersonation.cookie) refuseCrossSite(ctx, config);
     await admitRequest(authority, 'impersonate', ctx);
     // Authenticate first: an anonymous caller learns nothing, not even that the body is wrong.

@@ -41,18 +41,16 @@ interface RouteSpec {
   make(authority: Authority, paths: RoutePaths): RouteHandler;
 }
 
-// All six token routes. Obtain stays mounted on a verify-only service: it answers 404 not_available there.
+// All six token routes. Obtain and impersonate stay mounted on a verify-only service: they answer
+// 404 not_available there (JSON, as every error of the contract), not the app's own 404.
 const ROUTES: Readonly<Record<RouteName, RouteSpec>> = {
   obtain: { unavailable: () => undefined, make: (authority, paths) => obtainRoute(authority, paths) },
   refresh: { unavailable: () => undefined, make: (authority, paths) => refreshRoute(authority, paths.refresh) },
   verify: { unavailable: () => undefined, make: (authority) => verifyRoute(authority) },
-  impersonate: {
-    unavailable: (authority) => (authority.config.users ? undefined : 'impersonation needs users (a UserProvider)'),
-    make: (authority) => impersonateRoute(authority),
-  },
+  impersonate: { unavailable: () => undefined, make: (authority) => impersonateRoute(authority) },
   blacklist: { unavailable: () => undefined, make: (authority, paths) => blacklistRoute(authority, paths) },
   logoutAll: {
-    unavailable: (authority) => (authority.config.userSecrets === true && authority.userSecrets ? undefined : 'logout-all needs userSecrets: true'),
+    unavailable: (authority) => (authority.config.userSecrets === true ? undefined : 'logout-all needs userSecrets: true'),
     make: (authority) => logoutAllRoute(authority),
   },
 };

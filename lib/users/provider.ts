@@ -3,7 +3,12 @@ import type { Context } from 'koa';
 /** A user as koa-jwt-kit sees it. Applications may carry more fields; they are passed through. */
 export interface AuthUser {
   id: string | number;
-  username: string;
+  /**
+   * Always set by a UserProvider. Absent only from a user built from a token's claims
+   * (`userLookup: 'token'`, or no `users`) when the token has no `username` claim, as a
+   * simplejwt token (user_id only): the id is not a username.
+   */
+  username?: string;
   /** Inactive users cannot log in and their tokens are refused. Default true. */
   isActive?: boolean;
   /** Superusers may impersonate other users. Default false. */

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
+import { type ManifestEntry, writeManifest } from '../../lib/keyring/dir.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET, secretOf } from '../helpers/keys.js';
@@ -164,6 +169,43 @@ describe('config errors', () => {
       // Building the remote key source makes no request: nothing is fetched until a token comes.
       const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: 'https://issuer.invalid/.well-known/jwks.json' } });
       expect(auth.config.keys.jwksUri).to.equal('https://issuer.invalid/.well-known/jwks.json');
+      await auth.close();
+    });
+
+    it('refuses users beside local keys that only verify, naming keys.publicKey (every login would be a 503)', () => {
+      for (const keys of [
+        { algorithm: 'ES256', publicKey: keyPair('P-256').publicPem },
+        { algorithm: 'RS256', publicKey: { k1: keyPair('rsa').publicPem } },
+        { algorithm: ['RS256', 'HS256'], publicKey: [keyPair('rsa').publicPem] },
+      ]) {
+        const err = configErrorOf({ keys, users });
+        expect(err.path).to.equal('keys.publicKey');
+        expect(err.message).to.match(/users are given, so this service issues tokens, but no key can sign/);
+      }
+    });
+
+    it('refuses users beside a key directory of public keys only, naming keys.dir (keys.publicKey when some are configured)', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'koa-jwt-kit-keys-'));
+      try {
+        writeFileSync(join(dir, 'c.pem'), keyPair('P-256', 'c').publicPem);
+        writeManifest(dir, { keys: [{ kid: 'c', alg: 'ES256', state: 'active', file: 'c.pem' }] as ManifestEntry[] });
+        expect(configErrorOf({ keys: { algorithm: 'ES256', dir }, users }).path).to.equal('keys.dir');
+        expect(configErrorOf({ keys: { algorithm: 'ES256', dir, publicKey: { d: keyPair('P-256', 'd').publicPem } }, users }).path).to.equal('keys.publicKey');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('takes users beside keys.jwksUri: they look up the users of another issuer\'s tokens', async () => {
+      const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: 'https://issuer.invalid/.well-known/jwks.json' }, users });
+      expect(auth.config.userLookup).to.equal('provider');
+      await auth.close();
+    });
+
+    it('takes users beside a public key when per-user secrets sign (userSecrets)', async () => {
+      const auth = koaJwt({ keys: { algorithm: ['HS256', 'RS256'], publicKey: keyPair('rsa').publicPem }, users, userSecrets: () => SECRET, store: memoryStore() });
+      const { token } = await auth.issue({ id: '1', username: 'alice' });
+      expect((await auth.verify(token)).user_id).to.equal('1');
       await auth.close();
     });
 

@@ -233,6 +233,21 @@ describe('middleware', () => {
       expect(res.body.user).to.deep.equal({ id: '42', username: 'dave' });
     });
 
+    it('gives no username to a user built from a token without a username claim (simplejwt\'s: user_id only)', async () => {
+      const rsa = keyPair('rsa');
+      const verifier = koaJwt({ keys: { algorithm: 'RS256', publicKey: rsa.publicPem } });
+      const tokenUser = koaJwt(testConfig({ userLookup: 'token' }));
+      for (const [auth, key, alg] of [[verifier, rsa.privateKey, 'RS256'], [tokenUser, SECRET, 'HS256']] as const) {
+        const app = new Koa();
+        app.use(auth as never);
+        app.use((ctx) => { ctx.body = { user: ctx.state.user, has: Object.hasOwn(ctx.state.user as object, 'username') }; });
+        const token = handSign({ user_id: '2', iat: nowSeconds(), exp: nowSeconds() + 60 }, { key, alg });
+        const res = await supertest(app.callback()).get('/').set('Authorization', `Bearer ${token}`).expect(200);
+        expect(res.body).to.deep.equal({ user: { id: '2' }, has: false });
+      }
+      await Promise.all([verifier.close(), tokenUser.close()]);
+    });
+
     it('lets errors of later middleware through untouched', async () => {
       const auth = koaJwt(testConfig());
       const app = new Koa();

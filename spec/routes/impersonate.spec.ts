@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { buildApp } from '../helpers/app.js';
+import { koaJwt } from '../../lib/koa-jwt.js';
+import { buildApp, testConfig } from '../helpers/app.js';
+import { keyPair } from '../helpers/keys.js';
 import { decode } from '../helpers/tokens.js';
 
 const alice = { id: '1', username: 'alice' };
@@ -113,5 +115,17 @@ describe('POST /token/impersonate', () => {
     expect(decode(res.body.token).payload.token_type).to.equal('access');
     const me = await request.get('/me').set('Authorization', bearer(res.body.token)).expect(200);
     expect(me.body.user.username).to.equal('alice');
+  });
+
+  it('answers 404 not_available in JSON on a verify-only service, to anonymous and authenticated callers alike', async () => {
+    const keys = keyPair('P-256');
+    const issuer = koaJwt(testConfig({ keys: { algorithm: 'ES256', privateKey: keys.privatePem } }));
+    const { request, auth } = buildApp({}, { config: { keys: { algorithm: 'ES256', publicKey: keys.publicPem } } });
+    const { token: admin } = await issuer.issue(root);
+    for (const req of [request.post('/auth/token/impersonate'), request.post('/auth/token/impersonate').set('Authorization', bearer(admin))]) {
+      const res = await req.send({ user: '1' }).expect(404).expect('Content-Type', /json/);
+      expect(res.body).to.deep.equal({ error: 'not_available', error_description: 'This service only verifies tokens: it has no users to impersonate.' });
+    }
+    await Promise.all([issuer.close(), auth.close()]);
   });
 });
