@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { type Algorithm, algorithmInfo, isAlgorithm, MIN_RSA_BITS } from './algorithms.js';
+import { type Algorithm, algorithmInfo, isAlgorithm, MAX_RSA_PUBLIC_EXPONENT, MIN_RSA_BITS } from './algorithms.js';
 import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from './material.js';
 import { HOW_TO_MAKE_A_SECRET, weakSecretReason } from './secret-strength.js';
 
@@ -104,6 +104,7 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, path: str
       // e = 1 makes every "signature" equal to its padded message: anyone could forge one.
       const e = details.publicExponent ?? 0n;
       if (e < 3n || e % 2n === 0n) throw new ConfigError(path, `${alg} needs an RSA public exponent that is odd and at least 3, got ${e}`);
+      if (e > MAX_RSA_PUBLIC_EXPONENT) throw new ConfigError(path, `${alg} needs an RSA public exponent of at most 2^33 - 1, got one of ${e.toString(2).length} bits`);
       return;
     }
     case 'ec':
