@@ -531,8 +531,8 @@ export class StoreUnavailableError extends KoaJwtError {
  */
 export class KeySourceUnavailableError extends KoaJwtError {
   readonly code = 'temporarily_unavailable';
-  constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown }) {
-    super(message, { ...options, retryAfter: 5 });
+  constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
+    super(message, { retryAfter: 5, ...options });
   }
 }
 
