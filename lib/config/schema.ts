@@ -100,7 +100,7 @@ const shape = z.strictObject({
     publicKey: z.union([material, z.array(material).min(1), keysByKid]).optional(),
     /** Refuse tokens without a kid. */
     insistOnKid: z.boolean().default(false),
-    /** Verify with a remote issuer's JWKS (jwks-rsa). */
+    /** Verify with a remote issuer's JWKS. */
     jwksUri: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
     /** How long a fetched remote JWKS is trusted before it is fetched again. */
     jwksCacheMaxAge: duration.default(600),
