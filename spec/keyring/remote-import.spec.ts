@@ -3,6 +3,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { createRemoteKeySource, type RemoteKeySourceOptions } from '../../lib/keyring/remote.js';
+import { jwkMayVerify } from '../../lib/keyring/remote-key.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { JwksServer } from '../helpers/jwks-server.js';
 import { keyPair } from '../helpers/keys.js';
@@ -75,6 +76,21 @@ describe('remote key source: what a JWKS may cost (keys.jwksMaxKeys, import on f
       expect(onError.firstCall.args[1]).to.deep.equal({ kid: 'off-curve' });
       expect(server.requests, 'a kid the document names is not a reason to refetch').to.equal(1);
     });
+  });
+
+  it('picks the candidates of a token without kid from the JWK members alone: alg if named, else kty and crv', function () {
+    const ec = (crv: string, extra: Record<string, unknown> = {}) => ({ kty: 'EC', crv, kid: crv, ...extra });
+    expect(jwkMayVerify(ec('P-256'), 'ES256')).to.equal(true);
+    expect(jwkMayVerify(ec('P-384'), 'ES256')).to.equal(false);
+    expect(jwkMayVerify(ec('P-384'), 'ES384')).to.equal(true);
+    expect(jwkMayVerify(ec('P-521'), 'ES512')).to.equal(true);
+    expect(jwkMayVerify(ec('P-256', { alg: 'ES384' }), 'ES256'), 'a named alg wins').to.equal(false);
+    expect(jwkMayVerify({ kty: 'RSA', kid: 'r' }, 'PS256')).to.equal(true);
+    expect(jwkMayVerify({ kty: 'RSA', kid: 'r', alg: 'RS256' }, 'PS256')).to.equal(false);
+    expect(jwkMayVerify({ kty: 'RSA', kid: 'r' }, 'ES256')).to.equal(false);
+    expect(jwkMayVerify({ kty: 'OKP', crv: 'Ed25519', kid: 'o' }, 'EdDSA')).to.equal(true);
+    expect(jwkMayVerify({ kty: 'OKP', crv: 'Ed25519', kid: 'o' }, 'ES256')).to.equal(false);
+    expect(jwkMayVerify({ kty: 'oct', kid: 's' }, 'HS256')).to.equal(false);
   });
 
   describe('keys.jwksMaxKeys', function () {
