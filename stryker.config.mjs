@@ -53,9 +53,10 @@ const SCOPES = {
   // deadline hangs until StrykerJS's timeout, which restarts the worker: a short one here.
   remote: {
     timeoutMS: 5000,
-    mutate: ['lib/keyring/remote.ts', 'lib/keyring/jwks-fetch.ts'],
+    mutate: ['lib/keyring/remote.ts', 'lib/keyring/remote-key.ts', 'lib/keyring/jwks-fetch.ts'],
     spec: [
-      'spec/keyring/remote.spec.ts', 'spec/keyring/remote-edges.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
+      'spec/keyring/remote.spec.ts', 'spec/keyring/remote-edges.spec.ts', 'spec/keyring/remote-import.spec.ts', 'spec/security/remote-jwks.spec.ts', 'spec/security/unknown-kid.spec.ts',
+      'spec/security/rsa-exponent.spec.ts',
       'spec/security/kid-rule-at-request.spec.ts', 'spec/rotation/cross-service.spec.ts', 'spec/config/errors.spec.ts',
     ],
   },

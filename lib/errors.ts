@@ -540,8 +540,8 @@ export interface StoreCall {
  */
 export class KeySourceUnavailableError extends KoaJwtError {
   readonly code = 'temporarily_unavailable';
-  constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown }) {
-    super(message, { ...options, retryAfter: 5 });
+  constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
+    super(message, { retryAfter: 5, ...options });
   }
 }
 

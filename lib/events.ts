@@ -19,7 +19,7 @@ export interface AuthEventBase {
 export type LoginFailedReason = 'unknown_user' | 'wrong_password' | 'inactive';
 
 /** Where a background failure happened. */
-export type ErrorSource = 'rotation' | 'stored_key' | 'revocation_cache' | 'password_upgrade' | 'throttle' | 'listener' | 'store';
+export type ErrorSource = 'rotation' | 'stored_key' | 'jwks' | 'revocation_cache' | 'password_upgrade' | 'throttle' | 'listener' | 'store';
 
 export interface AuthEventMap {
   login: AuthEventBase;

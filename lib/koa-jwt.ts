@@ -78,10 +78,12 @@ export interface KoaJwt extends Middleware<JwtState> {
  * ```
  */
 export function koaJwt(config: KoaJwtConfig): KoaJwt {
-  const resolved = buildRuntime(resolveConfig(config));
+  const events = new AuthEvents();
+  const resolved = buildRuntime(resolveConfig(config), {
+    onRemoteKeyError: (error, detail) => events.emit('error', { source: 'jwks', error, ...(detail ? { kid: detail.kid } : {}) }),
+  });
   assertUsersToIssue(resolved);
   warnMemoryStoreInProduction(resolved);
-  const events = new AuthEvents();
   const authority = createAuthority(resolved, { events });
   const required = createAuthMiddleware(authority, { required: true });
   const optional = createAuthMiddleware(authority, { required: false });

@@ -1,12 +1,13 @@
 import type { ParsedConfig, ResolvedConfig } from './config/types.js';
 import { ConfigError } from './errors.js';
 import { Keyring } from './keyring/keyring.js';
-import { createRemoteKeySource } from './keyring/remote.js';
+import { createRemoteKeySource, type RemoteKeySourceOptions } from './keyring/remote.js';
 import { memoryStore } from './stores/memory.js';
 
 /**
  * The live parts of an instance, built once from a parsed config: the keyring (with the remote
- * key source of `keys.jwksUri`) and the store (`memoryStore()` unless one is given).
+ * key source of `keys.jwksUri`, which tells `onRemoteKeyError` of keys it ignores or refuses)
+ * and the store (`memoryStore()` unless one is given).
  *
  * @example
  * ```ts
@@ -14,10 +15,13 @@ import { memoryStore } from './stores/memory.js';
  * runtime.keyring.jwks();
  * ```
  */
-export function buildRuntime(parsed: ParsedConfig): ResolvedConfig {
+export function buildRuntime(parsed: ParsedConfig, options: { onRemoteKeyError?: RemoteKeySourceOptions['onError'] } = {}): ResolvedConfig {
   const { keys } = parsed;
   const remote = keys.jwksUri !== undefined
-    ? createRemoteKeySource({ jwksUri: keys.jwksUri, algorithms: keys.algorithms, cacheMaxAge: keys.jwksCacheMaxAge * 1000 })
+    ? createRemoteKeySource({
+      jwksUri: keys.jwksUri, algorithms: keys.algorithms, cacheMaxAge: keys.jwksCacheMaxAge * 1000, maxKeys: keys.jwksMaxKeys,
+      ...(options.onRemoteKeyError ? { onError: options.onRemoteKeyError } : {}),
+    })
     : undefined;
   const keyring = new Keyring(keys.static, { algorithms: keys.algorithms, insistOnKid: keys.insistOnKid, ...(remote ? { remote } : {}) });
   return Object.freeze({ ...parsed, keyring, store: parsed.store ?? memoryStore() });

@@ -2,7 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
 import { assertKeyFitsAlgorithm, assertStrongSecret, createKey, isValidKid, type Key, MAX_KID_LENGTH } from '../keyring/key.js';
-import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from '../keyring/material.js';
+import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial, secretMaySign } from '../keyring/material.js';
 import type { KoaJwtConfig } from './types.js';
 
 type KeysSection = NonNullable<KoaJwtConfig['keys']>;
@@ -82,7 +82,8 @@ export function resolveStaticKeys(section: KeysSection, algorithms: readonly Alg
     assertStrongSecret(secret, path);
     // An unnamed secret signs tokens without a kid (Key.labelOnly), which insistOnKid would refuse.
     if (!kid && section.insistOnKid) throw new ConfigError(path, 'with keys.insistOnKid every secret needs a kid: give { "<kid>": secret } (a secret\'s kid is never derived from the secret)');
-    keys.push(createKey({ alg: hsAlg!, secret, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path, label: `secret-${index + 1}` }));
+    const verifyOnly = !secretMaySign(material, path);
+    keys.push(createKey({ alg: hsAlg!, secret, ...(kid ? { kid } : {}) }, { state: 'active', verifies: algorithms, path, label: `secret-${index + 1}`, verifyOnly }));
   }
   for (const { material, path, kid } of privates) {
     const privateKey = importPrivateKey(material, path);

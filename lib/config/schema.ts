@@ -100,10 +100,12 @@ const shape = z.strictObject({
     publicKey: z.union([material, z.array(material).min(1), keysByKid]).optional(),
     /** Refuse tokens without a kid. */
     insistOnKid: z.boolean().default(false),
-    /** Verify with a remote issuer's JWKS (jwks-rsa). */
+    /** Verify with a remote issuer's JWKS. */
     jwksUri: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
     /** How long a fetched remote JWKS is trusted before it is fetched again. */
     jwksCacheMaxAge: duration.default(600),
+    /** Most keys taken from one remote JWKS document; the rest are ignored (an `error` event says so). */
+    jwksMaxKeys: z.int().min(1).max(10_000).default(100),
     /** Allow an http:// `jwksUri` to another machine (default: https, or http to this machine only). */
     jwksAllowHttp: z.boolean().default(false),
     /** Managed rotation (docs/rotation.md). */
@@ -277,6 +279,7 @@ function normalise(config: Shape) {
       insistOnKid: keysIn.insistOnKid,
       ...(jwksUri !== undefined ? { jwksUri } : {}),
       jwksCacheMaxAge: keysIn.jwksCacheMaxAge,
+      jwksMaxKeys: keysIn.jwksMaxKeys,
       ...(managed ? { rotation: managed } : {}),
       ...(keysIn.dir !== undefined ? { dir: keysIn.dir } : {}),
     },

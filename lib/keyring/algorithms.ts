@@ -38,6 +38,13 @@ const INFO: Readonly<Record<Algorithm, AlgorithmInfo>> = {
 /** RSA keys under this size are refused at start-up (RFC 7518 §3.3). */
 export const MIN_RSA_BITS = 2048;
 
+/**
+ * The largest RSA public exponent accepted (BoringSSL's bound, 2^33 − 1). Each signature check
+ * costs an exponentiation by e: a 3071-bit e made every forged token cost 11.5 ms to refuse
+ * against 0.15 ms for e = 65537 (bench/jwks-import.ts exponent).
+ */
+export const MAX_RSA_PUBLIC_EXPONENT = 2n ** 33n - 1n;
+
 export function isAlgorithm(value: unknown): value is Algorithm {
   // Exact, case-sensitive match: `None`, `NONE`, `hs256` are not algorithms.
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(INFO, value);

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { ConfigError } from '../errors.js';
-import { type Algorithm, algorithmInfo, isAlgorithm, MIN_RSA_BITS } from './algorithms.js';
-import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial } from './material.js';
+import { type Algorithm, algorithmInfo, isAlgorithm, MAX_RSA_PUBLIC_EXPONENT, MIN_RSA_BITS } from './algorithms.js';
+import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial, secretMaySign } from './material.js';
 import { HOW_TO_MAKE_A_SECRET, weakSecretReason } from './secret-strength.js';
 
 /**
@@ -104,6 +104,7 @@ export function assertKeyFitsAlgorithm(key: KeyObject, alg: Algorithm, path: str
       // e = 1 makes every "signature" equal to its padded message: anyone could forge one.
       const e = details.publicExponent ?? 0n;
       if (e < 3n || e % 2n === 0n) throw new ConfigError(path, `${alg} needs an RSA public exponent that is odd and at least 3, got ${e}`);
+      if (e > MAX_RSA_PUBLIC_EXPONENT) throw new ConfigError(path, `${alg} needs an RSA public exponent of at most 2^33 - 1, got one of ${e.toString(2).length} bits`);
       return;
     }
     case 'ec':
@@ -124,6 +125,8 @@ export function createKey(spec: KeySpec, options: {
   state: KeyState; verifies?: readonly Algorithm[]; path: string; createdAt?: Date; notAfter?: Date; label?: string;
   /** Only for fixed external test vectors (Wycheproof): they test signatures, not key policy. */
   allowWeakSecret?: boolean;
+  /** The secret verifies only (its JWK's key_ops leave out "sign"), when `spec.secret` was imported before. */
+  verifyOnly?: boolean;
 }): Key {
   const { path } = options;
   if (!isAlgorithm(spec.alg)) throw new ConfigError(`${path}.alg`, `unknown algorithm ${JSON.stringify(spec.alg)}`);
@@ -136,9 +139,10 @@ export function createKey(spec: KeySpec, options: {
       const given = spec.privateKey !== undefined ? 'a private key' : spec.publicKey !== undefined ? 'a public key' : 'nothing';
       throw new ConfigError(`${path}.secret`, `${alg} signs with a shared secret, got ${given}`);
     }
-    signingKey = verifyingKey = importSecret(spec.secret, `${path}.secret`);
-    assertKeyFitsAlgorithm(signingKey, alg, `${path}.secret`);
-    if (!options.allowWeakSecret) assertStrongSecret(signingKey, `${path}.secret`);
+    verifyingKey = importSecret(spec.secret, `${path}.secret`);
+    assertKeyFitsAlgorithm(verifyingKey, alg, `${path}.secret`);
+    if (!options.allowWeakSecret) assertStrongSecret(verifyingKey, `${path}.secret`);
+    if (!options.verifyOnly && secretMaySign(spec.secret, `${path}.secret`)) signingKey = verifyingKey;
   } else {
     if (spec.secret !== undefined) throw new ConfigError(`${path}.secret`, `${alg} needs a private or public key, not a shared secret`);
     if (spec.privateKey !== undefined) {

@@ -92,6 +92,15 @@ export function importSecret(input: KeyMaterial, path: string): KeyObject {
   throw new ConfigError(path, 'expected a string, Buffer, KeyObject or JWK');
 }
 
+/**
+ * Whether a shared secret may sign: not when it is a JWK whose `key_ops` leave out "sign"
+ * (RFC 7517 §4.3). Such a secret is taken to verify only; any other material signs.
+ */
+export function secretMaySign(input: KeyMaterial, path: string): boolean {
+  const value = dereference(input, path);
+  return !isJwk(value) || value.key_ops === undefined || (Array.isArray(value.key_ops) && value.key_ops.includes('sign'));
+}
+
 /** A private key (PEM, DER-less Buffer of PEM, KeyObject or private JWK). */
 export function importPrivateKey(input: KeyMaterial, path: string): KeyObject {
   const value = dereference(input, path);

@@ -1,10 +1,10 @@
-import { createPublicKey } from 'node:crypto';
-import type jwksRsa from 'jwks-rsa';
 import { KeySourceUnavailableError, TokenInvalidError } from '../errors.js';
-import { type Algorithm, isAlgorithm } from './algorithms.js';
-import { createKey, defaultAlgorithmFor, type Key } from './key.js';
+import type { Algorithm } from './algorithms.js';
+import type { Key } from './key.js';
 import type { RemoteKeySource } from './keyring.js';
 import { DEFAULT_JWKS_LIMITS, fetchJwks } from './jwks-fetch.js';
+import type { JwkObject } from './material.js';
+import { importRemoteKey, jwkMayVerify } from './remote-key.js';
 
 export interface RemoteKeySourceOptions {
   jwksUri: string;
@@ -18,6 +18,10 @@ export interface RemoteKeySourceOptions {
   timeout?: number;
   /** Largest JWKS body read (bytes). Default 1 MiB. */
   maxBytes?: number;
+  /** Most keys taken from one JWKS document; the rest are ignored, and `onError` says so. Default 100. */
+  maxKeys?: number;
+  /** Told of what no request sees: keys over `maxKeys` ignored, a published key refused (`kid`). */
+  onError?: (error: Error, detail?: { kid: string }) => void;
   /** A clock for intervals (ms), for tests. Default performance.now (monotonic). */
   now?: () => number;
 }
@@ -25,32 +29,45 @@ export interface RemoteKeySourceOptions {
 /** The most remote keys a token without kid is tried against (an issuer rotating keys publishes two or three). */
 export const MAX_KIDLESS_CANDIDATES = 4;
 
-/** The JWKS as last fetched: kid → key, and when it was fetched. */
+/** Keys taken from one JWKS document by default (`keys.jwksMaxKeys`). */
+export const DEFAULT_JWKS_MAX_KEYS = 100;
+
+/**
+ * The JWKS as last fetched: the JWKs by kid, each imported the first time its kid is asked for
+ * (`null` once refused), and when it was fetched.
+ */
 interface Snapshot {
-  keys: Map<string, Key>;
+  jwks: Map<string, JwkObject & { kid: string }>;
+  imported: Map<string, Key | null>;
   fetchedAt: number;
 }
 
 /**
- * Keys of another issuer, fetched from its JWKS through jwks-rsa. jwks-rsa does the HTTP and
- * the JWK parsing; the caching and rate limiting are done here over the whole JWKS, because
- * jwks-rsa's own limiter covers only `getSigningKey` (one kid) and leaves `getSigningKeys` (tokens
- * without a kid) unbounded, and its per-kid cache lets every new random kid start a fetch.
+ * Keys of another issuer, fetched from its JWKS (jwks-fetch.ts). The caching and rate limiting
+ * are done here over the whole JWKS: a per-kid cache (jwks-rsa's) lets every new random kid
+ * start a fetch.
  *
  * Rules, each with a spec:
  * - one fetch at a time: concurrent misses share it (single flight);
  * - a known kid never fetches until the JWKS is `cacheMaxAge` old;
- * - refetches draw on a token bucket of 2 that refills at `requestsPerMinute`: a flood of
- *   random kids costs at most `requestsPerMinute` fetches a minute (plus the burst of 2), and
- *   the first unknown kid after a quiet period fetches at once, even when the JWKS was fetched
- *   a moment before (its cacheMaxAge had run out) — a key that signs soon after it is
- *   published is found. Without a token the kid is answered from the snapshot (401 token_invalid);
+ * - every fetch, the very first included, draws on a token bucket of 2 that refills at
+ *   `requestsPerMinute`: a flood of random kids costs at most `requestsPerMinute` fetches a
+ *   minute (plus the burst of 2), whether or not a fetch ever succeeded — an issuer that never
+ *   answered turned 23,527 requests into 23,527 fetches in 30 s. With no copy and an empty
+ *   bucket the answer is 503 with Retry-After (when the bucket holds a fetch again). The first
+ *   unknown kid after a quiet period fetches at once, even when the JWKS was fetched a moment
+ *   before (its cacheMaxAge had run out) — a key that signs soon after it is published is
+ *   found. Without a token the kid is answered from the snapshot (401 token_invalid);
  * - a failed fetch is a 503 (KeySourceUnavailableError) unless the kid is in the last snapshot,
  *   which then keeps serving (an issuer outage does not log everyone out);
  * - a stale snapshot keeps answering while it is refetched in the background: a known kid never
  *   waits for the issuer, however slowly it answers;
- * - a fetch has a total deadline and a byte cap, and keeps only keys that pass the checks a
- *   configured JWK gets (jwks-fetch.ts);
+ * - a fetch has a total deadline and a byte cap, and keeps only entries that pass the checks a
+ *   configured JWK gets (jwks-fetch.ts), at most `maxKeys` of them;
+ * - a key is imported once, when its kid is first asked for, never the whole document at a
+ *   fetch: 6,001 P-256 keys (978 KiB, under the byte cap) blocked the event loop 2.9 s when each
+ *   was imported at the fetch (bench/jwks-import.ts). A key refused at import (weak RSA, an RSA
+ *   exponent over 2^33 − 1, a point off its curve) verifies nothing, and `onError` says why;
  * - a token without kid is tried against the remote keys only when there are at most
  *   MAX_KIDLESS_CANDIDATES of its alg: each try is a signature check, and an issuer publishing
  *   2,000 keys made every kid-less forgery cost 0.7 s of CPU.
@@ -62,14 +79,10 @@ interface Snapshot {
  * ```
  */
 export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
+  const { jwksUri } = options;
   const limits = { deadline: options.timeout ?? DEFAULT_JWKS_LIMITS.deadline, maxBytes: options.maxBytes ?? DEFAULT_JWKS_LIMITS.maxBytes };
-  // jwks-rsa (a hundred modules) is loaded with the first fetch, not at import: only a service
-  // that verifies another issuer's tokens needs it.
-  let client: Promise<{ getSigningKeys(): Promise<jwksRsa.SigningKey[]> }> | undefined;
-  const jwksClient = () => (client ??= import('jwks-rsa').then((m) => {
-    const make = (m as { default?: typeof jwksRsa }).default ?? (m as unknown as typeof jwksRsa);
-    return make({ jwksUri: options.jwksUri, cache: false, rateLimit: false, fetcher: (uri) => fetchJwks(uri, limits) });
-  }));
+  const maxKeys = options.maxKeys ?? DEFAULT_JWKS_MAX_KEYS;
+  const report = options.onError ?? (() => undefined);
   const clock = options.now ?? (() => performance.now());
   const cacheMaxAge = options.cacheMaxAge ?? 600_000;
   const refillPerMs = (options.requestsPerMinute ?? 10) / 60_000;
@@ -78,39 +91,25 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
   let fetches = burst;
   let filledAt = clock();
   let inFlight: Promise<Snapshot> | undefined;
+  let lastFailure: unknown;
   let closed = false;
-
-  const toKey = (signingKey: jwksRsa.SigningKey): Key | undefined => {
-    try {
-      const publicKey = createPublicKey(signingKey.getPublicKey());
-      // The alg a remote key verifies is pinned by the key: its JWK `alg`, else its type.
-      const alg = isAlgorithm(signingKey.alg) ? signingKey.alg : defaultAlgorithmFor(publicKey);
-      if (!options.algorithms.includes(alg)) return undefined;
-      // A JWK that names its alg is for that alg only (RFC 7517 §4.4): its RS256 key verifies no PS256.
-      const verifies = isAlgorithm(signingKey.alg) ? [alg] : options.algorithms;
-      return createKey({ kid: signingKey.kid, alg, publicKey }, { state: 'active', verifies, path: `jwks(${options.jwksUri})` });
-    } catch {
-      return undefined; // a remote key we would refuse at start-up (weak RSA, wrong curve, no kid) verifies nothing
-    }
-  };
 
   async function fetchSnapshot(): Promise<Snapshot> {
     refill();
-    fetches = Math.max(0, fetches - 1); // the first fetch goes even from an empty bucket
-    let signingKeys: jwksRsa.SigningKey[];
+    fetches = Math.max(0, fetches - 1);
+    let published: JwkObject[];
     try {
-      signingKeys = await (await jwksClient()).getSigningKeys();
+      published = (await fetchJwks(jwksUri, limits)).keys;
     } catch (err) {
-      // A JWKS that answers but publishes no usable key is an empty set, not an outage.
-      if ((err as Error)?.name === 'JwksError' && /did not contain any/.test((err as Error).message)) signingKeys = [];
-      else throw new KeySourceUnavailableError(undefined, { cause: err });
+      lastFailure = err;
+      throw new KeySourceUnavailableError(undefined, { cause: err });
     }
-    const keys = new Map<string, Key>();
-    for (const sk of signingKeys) {
-      const key = sk.kid ? toKey(sk) : undefined;
-      if (key) keys.set(key.kid, key);
+    if (published.length > maxKeys) {
+      report(new Error(`JWKS ${jwksUri}: ${published.length} keys published, the first ${maxKeys} taken, ${published.length - maxKeys} ignored (keys.jwksMaxKeys)`));
     }
-    return { keys, fetchedAt: clock() };
+    const jwks = new Map<string, JwkObject & { kid: string }>();
+    for (const jwk of published.slice(0, maxKeys)) jwks.set(jwk.kid as string, jwk as JwkObject & { kid: string });
+    return { jwks, imported: new Map(), fetchedAt: clock() };
   }
 
   /** Fetches unless one is running (then shares it). */
@@ -127,6 +126,8 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     filledAt = t;
   }
   const mayRefetch = () => { refill(); return fetches >= 1; };
+  /** Whole seconds until the bucket holds a fetch again. */
+  const secondsToNextFetch = () => Math.max(1, Math.ceil((1 - fetches) / refillPerMs / 1000));
 
   /**
    * The current snapshot. Only the very first one is waited for; a stale one answers at once
@@ -135,26 +136,47 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
    */
   async function current(): Promise<Snapshot> {
     if (fresh(snapshot)) return snapshot;
-    if (!snapshot) return inFlight ?? refetch();
-    if (!inFlight && mayRefetch()) refetch().catch(() => undefined); // the last good copy keeps serving
-    return snapshot;
+    if (snapshot) {
+      if (!inFlight && mayRefetch()) refetch().catch(() => undefined); // the last good copy keeps serving
+      return snapshot;
+    }
+    if (inFlight) return inFlight;
+    if (closed || mayRefetch()) return refetch();
+    throw new KeySourceUnavailableError(undefined, { cause: lastFailure, retryAfter: secondsToNextFetch() });
+  }
+
+  /** The key of `kid` in `snap`, imported on its first use; undefined when absent or refused. */
+  function keyOf(snap: Snapshot, kid: string): Key | undefined {
+    const done = snap.imported.get(kid);
+    if (done !== undefined) return done ?? undefined;
+    const jwk = snap.jwks.get(kid);
+    if (!jwk) return undefined;
+    let key: Key | null = null;
+    try {
+      key = importRemoteKey(jwk, options.algorithms, `jwks(${jwksUri})`) ?? null;
+    } catch (err) {
+      // A key we would refuse at start-up verifies nothing; the operator is told, once per fetch.
+      report(new Error(`JWKS ${jwksUri}: the key ${kid} is refused: ${(err as Error).message}`, { cause: err }), { kid });
+    }
+    snap.imported.set(kid, key);
+    return key ?? undefined;
   }
 
   return {
     async getKey(kid) {
       const snap = await current();
-      const known = snap.keys.get(kid);
-      if (known) return known;
+      if (snap.jwks.has(kid)) return keyOf(snap, kid);
       // An unknown kid may be a key published since the last fetch: refetch, within the limit.
-      if (inFlight) return (await inFlight).keys.get(kid);
+      if (inFlight) return keyOf(await inFlight, kid);
       if (!mayRefetch()) return undefined;
-      return (await refetch()).keys.get(kid);
+      return keyOf(await refetch(), kid);
     },
     async getKeys(alg) {
       const snap = await current();
-      const keys = [...snap.keys.values()].filter((k) => k.algorithms.includes(alg));
-      if (keys.length > MAX_KIDLESS_CANDIDATES) throw new TokenInvalidError(`The token has no kid, and the issuer publishes ${keys.length} ${alg} keys: a kid is required.`);
-      return keys;
+      // Counted before any import: the bound is on the CPU a kid-less token can cost.
+      const candidates = [...snap.jwks.values()].filter((jwk) => jwkMayVerify(jwk, alg));
+      if (candidates.length > MAX_KIDLESS_CANDIDATES) throw new TokenInvalidError(`The token has no kid, and the issuer publishes ${candidates.length} ${alg} keys: a kid is required.`);
+      return candidates.map((jwk) => keyOf(snap, jwk.kid)).filter((k): k is Key => k !== undefined && k.algorithms.includes(alg));
     },
     close() {
       closed = true;

@@ -78,6 +78,15 @@ describe('a key', function () {
       expect(errorOf({ alg: 'RS256', publicKey: withExponent(1) }).message).to.contain('odd and at least 3, got 1');
       expect(errorOf({ alg: 'RS256', publicKey: withExponent(4) }).message).to.contain('odd and at least 3, got 4');
     });
+
+    it('an RSA public exponent is at most 2^33 - 1 (BoringSSL\'s bound: a huge e makes every signature check slow)', function () {
+      const { n } = keyPair('rsa').publicKey.export({ format: 'jwk' }) as { n: string };
+      const withExponent = (e: bigint): KeyObject => createPublicKey({ key: { kty: 'RSA', n, e: Buffer.from(e.toString(16).padStart(10, '0'), 'hex').toString('base64url') }, format: 'jwk' });
+      expect(createKey({ alg: 'RS256', publicKey: withExponent(2n ** 33n - 1n) }, { state: 'active', path: PATH }).alg).to.equal('RS256');
+      const err = errorOf({ alg: 'RS256', publicKey: withExponent(2n ** 33n + 1n) });
+      expect(err.path).to.equal(`${PATH}.publicKey`);
+      expect(err.message).to.contain('at most 2^33 - 1, got one of 34 bits');
+    });
   });
 
   describe('kid', function () {

@@ -53,13 +53,33 @@ describe('key material import (lib/keyring/material)', () => {
         .to.equal('keys.secret: a JWK whose key_ops ["encrypt","decrypt"] do not allow "sign" or "verify"');
     });
 
-    it('accepts an oct JWK whose key_ops allow sign, verify or both (a secret does both)', async () => {
-      for (const keyOps of [['sign'], ['verify'], ['sign', 'verify']]) {
+    it('accepts an oct JWK whose key_ops allow sign, and signs and verifies with it', async () => {
+      for (const keyOps of [['sign'], ['sign', 'verify']]) {
         const auth = koaJwt({ keys: { secret: { ...octJwk(), key_ops: keyOps } }, users });
         const { token } = await auth.issue({ id: '1', username: 'alice' });
         expect((await auth.verify(token)).username, JSON.stringify(keyOps)).to.equal('alice');
         await auth.close();
       }
+    });
+
+    it('takes an oct JWK whose key_ops are ["verify"] to verify only: it never signs (RFC 7517 §4.3)', async () => {
+      const issuer = koaJwt({ keys: { secret: { shared: octJwk() } }, users });
+      const verifier = koaJwt({ keys: { secret: { shared: { ...octJwk(), key_ops: ['verify'] } } } });
+      const { token } = await issuer.issue({ id: '1', username: 'alice' });
+      expect((await verifier.verify(token)).username, 'it verifies').to.equal('alice');
+      expect(verifier.keyring.signingKey()).to.equal(undefined);
+      expect(verifier.keyring.list().map((k) => [k.kid, k.canSign])).to.deep.equal([['shared', false]]);
+      expect(await verifier.issue({ id: '1', username: 'alice' }).then(() => 'issued', (err: { code?: string }) => err.code)).to.equal('temporarily_unavailable');
+      await issuer.close();
+      await verifier.close();
+    });
+
+    it('keyring.add() takes a verify-only oct JWK the same way: it cannot be made the signing key', async () => {
+      const auth = koaJwt({ keys: { secret: { s1: SECRET } }, users });
+      auth.keyring.add({ kid: 'v', alg: 'HS256', secret: { ...octJwk(), key_ops: ['verify'] } }, { state: 'active' });
+      expect(auth.keyring.list().find((k) => k.kid === 'v')?.canSign).to.equal(false);
+      expect(() => auth.keyring.promote('v')).to.throw(/cannot sign/);
+      await auth.close();
     });
 
     it("refuses an 'env:' reference to a variable set to the empty string as not set", () => {

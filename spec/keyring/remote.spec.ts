@@ -11,7 +11,7 @@ import { JwksServer } from '../helpers/jwks-server.js';
 import { keyPair } from '../helpers/keys.js';
 import { type Listening, listen } from '../helpers/listen.js';
 
-describe('remote key source (keys.jwksUri, through jwks-rsa)', () => {
+describe('remote key source (keys.jwksUri)', () => {
   let server: JwksServer;
   let t: number;
   const now = () => t;

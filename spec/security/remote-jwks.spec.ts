@@ -1,6 +1,8 @@
-import { createSecretKey, generateKeyPairSync } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { expect } from 'chai';
+import Koa from 'koa';
+import supertest from 'supertest';
 import { KeySourceUnavailableError } from '../../lib/errors.js';
 import { usableKeys } from '../../lib/keyring/jwks-fetch.js';
 import { createRemoteKeySource, MAX_KIDLESS_CANDIDATES } from '../../lib/keyring/remote.js';
@@ -56,6 +58,66 @@ describe('attack: a misbehaving remote JWKS (keys.jwksUri)', function () {
     issuer = await new Issuer().start();
   });
   afterEach(() => issuer.listening.close());
+
+  describe('an issuer that has never served keys (an outage at start-up)', function () {
+    // 500, an HTML page, a redirect, a 404 in turn: none is a JWKS. Before the rate limit held
+    // without a first copy, 23,527 requests with random kids made 23,527 fetches in 30 s.
+    const broken: Behaviour[] = [
+      (_req, res) => { res.statusCode = 500; res.end('down'); },
+      (_req, res) => { res.setHeader('content-type', 'text/html'); res.end('<html>maintenance</html>'); },
+      (_req, res) => { res.statusCode = 302; res.setHeader('location', '/login'); res.end(); },
+      (_req, res) => { res.statusCode = 404; res.end('not found'); },
+    ];
+    const randomKid = () => randomBytes(8).toString('hex');
+    beforeEach(function () {
+      let turn = 0;
+      issuer.behaviour = (req, res) => broken[turn++ % broken.length]!(req, res);
+    });
+
+    it('random kids cost the burst of 2 fetches, then one every 6 s (10 a minute); each answer is 503 with Retry-After', async function () {
+      const remote = createRemoteKeySource({ jwksUri: issuer.uri, algorithms: ['ES256'], now, requestsPerMinute: 10 });
+      const answers: unknown[] = [];
+      for (let i = 0; i < 40; i++) answers.push(await rejection(remote.getKey(randomKid(), 'ES256')));
+      expect(issuer.requests).to.equal(2);
+      for (const err of answers) expect(err).to.be.instanceOf(KeySourceUnavailableError).and.to.have.property('status', 503);
+      expect(answers.slice(2).map((err) => (err as KeySourceUnavailableError).retryAfter), 'until the bucket holds a fetch').to.deep.equal(Array(38).fill(6));
+      expect(((answers[39] as Error).cause as Error).message, 'the cause is the last failure: the HTML page').to.match(/^JWKS .*JSON/);
+      // A simulated minute of the flood, 40 kids a second: ten more fetches.
+      for (let s = 0; s < 60; s++) {
+        t += 1000;
+        await Promise.all(Array.from({ length: 40 }, () => rejection(remote.getKey(randomKid(), 'ES256'))));
+      }
+      expect(issuer.requests, 'at most 10 more').to.be.at.most(12);
+      expect(issuer.requests, 'the control: the bucket does refill').to.be.at.least(10);
+    });
+
+    it('once the issuer serves keys again, the next fetch the bucket allows finds them', async function () {
+      const remote = createRemoteKeySource({ jwksUri: issuer.uri, algorithms: ['ES256'], now });
+      for (let i = 0; i < 3; i++) await rejection(remote.getKey('k1', 'ES256'));
+      issuer.behaviour = (_req, res) => issuer.serve(res, { keys: [esJwk('k1')] });
+      expect(await rejection(remote.getKey('k1', 'ES256'))).to.include({ retryAfter: 6 });
+      t += 6000;
+      expect((await remote.getKey('k1', 'ES256'))?.kid).to.equal('k1');
+      expect(issuer.requests).to.equal(3);
+    });
+
+    it('over HTTP: every request answers 503 temporarily_unavailable with Retry-After, and the fetches stay within the burst', async function () {
+      const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: issuer.uri } });
+      const app = new Koa();
+      app.silent = true;
+      app.use(auth);
+      app.use((ctx) => { ctx.body = 'ok'; });
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) {
+        const res = await supertest(app.callback()).get('/').set('Authorization', `Bearer ${signed(randomKid())}`).expect(503);
+        expect(res.body.error).to.equal('temporarily_unavailable');
+        expect(Number(res.headers['retry-after'])).to.be.within(1, 6);
+      }
+      // 2, and one more for each 6 s this spec took (10 a minute).
+      expect(issuer.requests).to.be.at.most(2 + Math.floor((performance.now() - started) / 6000));
+      await auth.close();
+    });
+  });
 
   describe('a huge JWKS', function () {
     it('an endless body is cut at the byte cap: 503, and far less than the body is read', async function () {
@@ -130,7 +192,7 @@ describe('attack: a misbehaving remote JWKS (keys.jwksUri)', function () {
 
     it('a token without kid is refused (401), not tried against 2,000 keys', async function () {
       issuer.behaviour = (_req, res) => issuer.serve(res, { keys: many });
-      const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: issuer.uri } });
+      const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: issuer.uri, jwksMaxKeys: 2000 } });
       const err = await rejection(auth.verify(signed(undefined)));
       expect(err).to.have.property('code', 'token_invalid');
       expect((err as Error).message).to.match(/a kid is required/);
