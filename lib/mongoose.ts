@@ -11,5 +11,5 @@
  * ```
  */
 export { mongooseStore } from './stores/mongoose/store.js';
-export { storeModels, MODEL_NAMES, type StoreModels, type BlacklistedTokenDoc, type UserSecretDoc, type RefreshTokenDoc, type SigningKeyDoc, type AttemptCounterDoc } from './stores/mongoose/models.js';
+export { storeModels, MODEL_NAMES, type StoreModels, type BlacklistedTokenDoc, type UserSecretDoc, type RefreshTokenDoc, type RevokedFamilyDoc, type SigningKeyDoc, type AttemptCounterDoc } from './stores/mongoose/models.js';
 export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose.js';

@@ -16,6 +16,8 @@ if (uri || systemBinary) {
   describe('mongooseStore against MongoDB', function () {
     this.timeout(60_000);
     let connection: mongoose.Connection;
+    // A second instance's own connection to the same database: what one revokes, the other must see.
+    let secondConnection: mongoose.Connection;
     let server: { stop(): Promise<unknown> } | undefined;
 
     before(async () => {
@@ -26,7 +28,9 @@ if (uri || systemBinary) {
         server = memory;
         target = memory.getUri();
       }
-      connection = await mongoose.createConnection(target, { dbName: `koajwt_contract_${process.pid}`, serverSelectionTimeoutMS: 5000 }).asPromise();
+      const options = { dbName: `koajwt_contract_${process.pid}`, serverSelectionTimeoutMS: 5000 };
+      connection = await mongoose.createConnection(target, options).asPromise();
+      secondConnection = await mongoose.createConnection(target, options).asPromise();
       // Unique and TTL indexes must exist before the duplicate-key specs run.
       await Promise.all(Object.values(storeModels(connection)).map((model) => model.init()));
     });
@@ -34,13 +38,14 @@ if (uri || systemBinary) {
     after(async () => {
       await connection?.dropDatabase().catch(() => undefined);
       await connection?.close();
+      await secondConnection?.close();
       await server?.stop();
     });
 
     storeContract('mongooseStore', async () => {
       await Promise.all(Object.values(storeModels(connection)).map((model) => model.deleteMany({})));
       return mongooseStore(connection, { timeout: 5000 });
-    });
+    }, { secondHandle: () => mongooseStore(secondConnection, { timeout: 5000 }) });
   });
 } else {
   describe('mongooseStore against MongoDB', () => {

@@ -36,6 +36,13 @@ describe('mongoose models (no server)', () => {
       expect(indexOn(models.RefreshToken, 'expiresAt')).to.include({ expireAfterSeconds: 0 });
     });
 
+    it('RevokedFamily: unique family, TTL on expiresAt (kept until the family\'s last token can have expired, never less)', () => {
+      expect(indexOn(models.RevokedFamily, 'family')).to.include({ unique: true });
+      expect(indexOn(models.RevokedFamily, 'expiresAt')).to.include({ expireAfterSeconds: 0 });
+      expect(models.RevokedFamily.modelName).to.equal('KoaJwtRevokedFamily');
+      expect(models.RevokedFamily.collection.collectionName).to.equal('koajwt_revoked_families');
+    });
+
     it('SigningKey: unique kid', () => {
       expect(indexOn(models.SigningKey, 'kid')).to.include({ unique: true });
     });
@@ -53,6 +60,7 @@ describe('mongoose models (no server)', () => {
       expect(types(models.BlacklistedToken)).to.include({ tokenId: 'String', token: 'String', user: 'String', expiresAt: 'Date', blacklistedAt: 'Date' });
       expect(types(models.UserSecret)).to.include({ user: 'String', secret: 'String', rotatedAt: 'Date' });
       expect(types(models.RefreshToken)).to.include({ jti: 'String', family: 'String', user: 'String', expiresAt: 'Date', consumedAt: 'Date' });
+      expect(types(models.RevokedFamily)).to.include({ family: 'String', revokedAt: 'Date', expiresAt: 'Date' });
       expect(types(models.AttemptCounter)).to.include({ key: 'String', count: 'Number', expiresAt: 'Date' });
       expect(types(models.SigningKey)).to.include({ kid: 'String', alg: 'String', state: 'String', privateJwk: 'Mixed', createdAt: 'Date', activatesAt: 'Date', retiredAt: 'Date', notAfter: 'Date' });
     });
@@ -60,6 +68,7 @@ describe('mongoose models (no server)', () => {
     it('refuse a document missing a required field, and a key state outside next/active/retired', async () => {
       const invalid = async (doc: mongoose.Document) => Object.keys(((await doc.validate().catch((err: unknown) => err)) as mongoose.Error.ValidationError).errors);
       expect(await invalid(new models.BlacklistedToken({ token: 'x' }))).to.have.members(['tokenId', 'expiresAt', 'blacklistedAt']);
+      expect(await invalid(new models.RevokedFamily({}))).to.have.members(['family', 'revokedAt', 'expiresAt']);
       expect(await invalid(new models.SigningKey({ kid: 'k', alg: 'ES256', state: 'revoked', privateJwk: {}, createdAt: new Date() }))).to.deep.equal(['state']);
     });
 

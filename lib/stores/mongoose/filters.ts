@@ -23,7 +23,8 @@ export const byTokenIds = (tokenIds: readonly unknown[]) => ({ tokenId: op({ $in
 
 export const expiredBefore = (now: Date) => ({ expiresAt: op({ $lt: new Date(now) }) });
 
-export const expiringAfter = (since: Date) => ({ expiresAt: op({ $gt: new Date(since) }) });
+/** Entries still in force at `since`: one expiring exactly then is (deleteStale keeps it until then). */
+export const inForceAt = (since: Date) => ({ expiresAt: op({ $gte: new Date(since) }) });
 
 export const byJti = (jti: unknown) => sanitize({ jti: str(jti, 'jti') });
 
@@ -32,7 +33,11 @@ export const consumableJti = (jti: unknown) => ({ ...byJti(jti), consumedAt: nul
 
 export const byFamily = (family: unknown) => sanitize({ family: str(family, 'family') });
 
+/** A token of `family` stamped revoked (by revokeFamily, or by a save into a revoked family). */
 export const revokedFamily = (family: unknown) => ({ ...byFamily(family), revokedAt: op({ $ne: null }) });
+
+/** The token `jti` if it is not stamped revoked yet. */
+export const unrevokedJti = (jti: unknown) => ({ ...byJti(jti), revokedAt: null });
 
 export const byUser = (user: unknown) => sanitize({ user: str(user, 'user') });
 

@@ -19,8 +19,19 @@ export interface RefreshTokenDoc {
   user: string;
   expiresAt: Date;
   consumedAt: Date | null;
-  /** Set on every token of a family when the family is revoked (reuse detection, logout). */
+  /** Set on every token of a family when the family is revoked (reuse detection, logout), and on one saved into it later. */
   revokedAt: Date | null;
+}
+
+/**
+ * A revoked refresh family, kept for itself: the revocation holds until `expiresAt` (the
+ * family's latest possible expiry) whether or not any token of the family was saved, and lasts
+ * as long as asked even when the family's saved tokens expire sooner.
+ */
+export interface RevokedFamilyDoc {
+  family: string;
+  revokedAt: Date;
+  expiresAt: Date;
 }
 
 /** One attempt counter of `throttle`: a hashed key, its count, and when its window ends. */
@@ -60,6 +71,13 @@ export const refreshTokenSchema = new Schema<RefreshTokenDoc>({
   revokedAt: { type: Date, default: null },
 }, { ...options, collection: 'koajwt_refresh_tokens' });
 
+export const revokedFamilySchema = new Schema<RevokedFamilyDoc>({
+  family: { type: String, required: true, unique: true },
+  revokedAt: { type: Date, required: true },
+  // TTL index: MongoDB deletes the record after the family's last token can have expired, never before.
+  expiresAt: { type: Date, required: true, index: { expireAfterSeconds: 0 } },
+}, { ...options, collection: 'koajwt_revoked_families' });
+
 export const signingKeySchema = new Schema<SigningKeyDoc>({
   kid: { type: String, required: true, unique: true },
   alg: { type: String, required: true },
@@ -83,6 +101,7 @@ export interface StoreModels {
   BlacklistedToken: Model<BlacklistedTokenDoc>;
   UserSecret: Model<UserSecretDoc>;
   RefreshToken: Model<RefreshTokenDoc>;
+  RevokedFamily: Model<RevokedFamilyDoc>;
   SigningKey: Model<SigningKeyDoc>;
   AttemptCounter: Model<AttemptCounterDoc>;
 }
@@ -92,6 +111,7 @@ export const MODEL_NAMES = {
   BlacklistedToken: 'KoaJwtBlacklistedToken',
   UserSecret: 'KoaJwtUserSecret',
   RefreshToken: 'KoaJwtRefreshToken',
+  RevokedFamily: 'KoaJwtRevokedFamily',
   SigningKey: 'KoaJwtSigningKey',
   AttemptCounter: 'KoaJwtAttemptCounter',
 } as const;
@@ -111,6 +131,7 @@ export function storeModels(connection: Connection): StoreModels {
     BlacklistedToken: get(MODEL_NAMES.BlacklistedToken, blacklistedTokenSchema),
     UserSecret: get(MODEL_NAMES.UserSecret, userSecretSchema),
     RefreshToken: get(MODEL_NAMES.RefreshToken, refreshTokenSchema),
+    RevokedFamily: get(MODEL_NAMES.RevokedFamily, revokedFamilySchema),
     SigningKey: get(MODEL_NAMES.SigningKey, signingKeySchema),
     AttemptCounter: get(MODEL_NAMES.AttemptCounter, attemptCounterSchema),
   };

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { ConsumeResult, Store, StoredSigningKey } from '../store.js';
-import { byFamily, byJti, byKey, byKid, hitPipeline, undoableKey, byTokenId, byTokenIds, byUser, consumableJti, expiredBefore, expiringAfter, revokedFamily, str } from './filters.js';
+import { byFamily, byJti, byKey, byKid, hitPipeline, undoableKey, byTokenId, byTokenIds, byUser, consumableJti, expiredBefore, inForceAt, revokedFamily, str, unrevokedJti } from './filters.js';
 import { type SigningKeyDoc, storeModels } from './models.js';
+
+/**
+ * A family revoked with no expiresAt is kept this long (pair mode's longest default refresh
+ * period), as memoryStore keeps one it knows no token of: its tokens saved by then are stamped
+ * revoked themselves and stay so while they exist.
+ */
+const UNKNOWN_FAMILY_KEEP_MS = 7 * 24 * 3600 * 1000;
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -44,7 +51,7 @@ function toStoredKey(doc: SigningKeyDoc): StoredSigningKey {
  * ```
  */
 export function mongooseStore(connection: Connection, options: { timeout?: number } = {}): Store {
-  const { BlacklistedToken, UserSecret, RefreshToken, SigningKey, AttemptCounter } = storeModels(connection);
+  const { BlacklistedToken, UserSecret, RefreshToken, RevokedFamily, SigningKey, AttemptCounter } = storeModels(connection);
 
   return {
     ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
@@ -70,19 +77,23 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
         return (await BlacklistedToken.deleteMany(expiredBefore(now)).exec()).deletedCount ?? 0;
       },
       async listSince(since) {
-        const docs = await BlacklistedToken.find(expiringAfter(since), { tokenId: 1, _id: 0 }).lean().exec();
+        const docs = await BlacklistedToken.find(inForceAt(since), { tokenId: 1, _id: 0 }).lean().exec();
         return docs.map((d) => d.tokenId);
       },
     },
     refreshTokens: {
       async save(record) {
+        const jti = str(record.jti, 'jti');
         const family = str(record.family, 'family');
-        // A token saved into a family revoked meanwhile is born revoked.
-        const revoked = await RefreshToken.exists(revokedFamily(family)).exec();
-        await RefreshToken.replaceOne(byJti(record.jti), {
-          jti: record.jti, family, user: str(record.user, 'user'), expiresAt: new Date(record.expiresAt),
-          consumedAt: record.consumedAt ?? null, revokedAt: revoked ? new Date() : null,
+        const user = str(record.user, 'user');
+        await RefreshToken.replaceOne(byJti(jti), {
+          jti, family, user, expiresAt: new Date(record.expiresAt), consumedAt: record.consumedAt ?? null, revokedAt: null,
         }, { upsert: true }).exec();
+        // A token saved into a family revoked meanwhile is born revoked. Written first, then
+        // checked: a revokeFamily that records the family after this check stamps the token
+        // itself, so no order of the two leaves it live.
+        const revoked = await RevokedFamily.findOne(byFamily(family), { revokedAt: 1, _id: 0 }).lean().exec();
+        if (revoked) await RefreshToken.updateOne(unrevokedJti(jti), { $set: { revokedAt: new Date(revoked.revokedAt) } }).exec();
       },
       async consume(jti, now): Promise<ConsumeResult> {
         // The condition and the write are one operation: of concurrent calls, one matches.
@@ -93,10 +104,20 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
         if (!doc) return 'unknown';
         return doc.revokedAt ? 'revoked' : 'reused';
       },
-      async revokeFamily(family, now) {
-        await RefreshToken.updateMany({ ...byFamily(family), revokedAt: null }, { $set: { revokedAt: new Date(now) } }).exec();
+      async revokeFamily(family, now, expiresAt) {
+        const id = str(family, 'family');
+        const until = new Date(expiresAt ?? new Date(now).getTime() + UNKNOWN_FAMILY_KEEP_MS);
+        // The family itself, first: remembered until `until` even if none of its tokens is
+        // saved, or they expire sooner. $max: a later revocation never shortens an earlier one.
+        await upsert(() => RevokedFamily.updateOne(byFamily(id), {
+          $setOnInsert: { family: id, revokedAt: new Date(now) },
+          $max: { expiresAt: until },
+        }, { upsert: true }).exec());
+        await RefreshToken.updateMany({ ...byFamily(id), revokedAt: null }, { $set: { revokedAt: new Date(now) } }).exec();
       },
       async isFamilyRevoked(family) {
+        if ((await RevokedFamily.exists(byFamily(family)).exec()) !== null) return true;
+        // A token stamped revoked: its family may have been revoked before families were recorded.
         return (await RefreshToken.exists(revokedFamily(family)).exec()) !== null;
       },
     },
@@ -129,9 +150,10 @@ export function mongooseStore(connection: Connection, options: { timeout?: numbe
         }
       },
       async update(kid, fields) {
+        const filter = byKid(kid);
         const set: Record<string, unknown> = {};
         for (const name of SIGNING_KEY_FIELDS) if (fields[name] !== undefined) set[name] = fields[name];
-        if (Object.keys(set).length > 0) await SigningKey.updateOne(byKid(kid), { $set: set }).exec();
+        if (Object.keys(set).length > 0) await SigningKey.updateOne(filter, { $set: set }).exec();
       },
       async remove(kid) {
         await SigningKey.deleteOne(byKid(kid)).exec();

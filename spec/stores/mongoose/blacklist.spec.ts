@@ -109,11 +109,13 @@ describe('mongooseStore blacklist (driver calls)', () => {
   });
 
   describe('listSince', () => {
-    it('is one find of the entries that expire after `since`, reading only their tokenId', async () => {
+    it('is one find of the entries still in force at `since` (expiring at it or later), reading only their tokenId', async () => {
+      // $gte, not $gt: an entry expiring exactly at `since` is in force until then, as
+      // deleteStale's $lt keeps it; $gt would let blacklist.cache drop it a moment early.
       driver.replies.find = () => [{ tokenId: 'a' }, { tokenId: 'b' }];
       expect(await driver.store().blacklist.listSince!(NOW)).to.deep.equal(['a', 'b']);
       expect(driver.sent).to.deep.equal([{ collection: COLLECTION, method: 'find', args: [
-        { expiresAt: { $gt: NOW } },
+        { expiresAt: { $gte: NOW } },
         { projection: { tokenId: 1, _id: 0 } },
       ] }]);
     });

@@ -11,7 +11,7 @@ describe('mongooseStore on an application\'s connection', () => {
 
   describe('with sanitizeFilter on (mongoose\'s guard against query injection)', () => {
     // sanitizeFilter wraps every operator object of a filter in $eq: the store's own $in, $lt,
-    // $gt and $ne would become values no document equals, and a revoked token would pass.
+    // $gt, $gte and $ne would become values no document equals, and a revoked token would pass.
     const connection = unopenedConnection({ sanitizeFilter: true });
     let driver: RecordedDriver;
     beforeEach(() => { driver = recordDriver(connection); });
@@ -27,7 +27,8 @@ describe('mongooseStore on an application\'s connection', () => {
       expect(driver.sent.map((c) => c.args[0])).to.deep.equal([
         { tokenId: { $in: ['jti-1', 'fam-1'] } },
         { expiresAt: { $lt: NOW } },
-        { expiresAt: { $gt: NOW } },
+        { expiresAt: { $gte: NOW } },
+        { family: 'fam-1' },
         { family: 'fam-1', revokedAt: { $ne: null } },
         { key: 'k', expiresAt: { $gt: NOW }, count: { $gt: 0 } },
       ]);

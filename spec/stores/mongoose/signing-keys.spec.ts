@@ -96,6 +96,11 @@ describe('mongooseStore signing keys (driver calls)', () => {
       expect(error).to.be.instanceOf(TypeError).with.property('message', 'mongooseStore: kid must be a string, got object');
       expect(driver.sent).to.deep.equal([]);
     });
+
+    it('refuses a kid that is not a string even when no field is given', async () => {
+      const error = await driver.store().signingKeys!.update(42 as never, {}).catch((err: unknown) => err);
+      expect(error).to.be.instanceOf(TypeError).with.property('message', 'mongooseStore: kid must be a string, got number');
+    });
   });
 
   describe('remove', () => {
