@@ -22,9 +22,9 @@ const config: KoaJwtConfig = {
   token: { expiresIn: options.expiresIn ?? '5m' },
   ...(options.verifyOnly ? {} : { users: memoryUsers([{ id: '1', username: 'alice', password: 'alice-password' }]) }),
   keys: options.rotation
-    ? { rotation: { algorithm: options.rotation.algorithm ?? 'ES256', every: options.rotation.every, publishAhead: options.rotation.publishAhead, checkEvery: options.rotation.checkEvery, retireAfter: options.rotation.retireAfter } }
+    ? { rotation: { algorithm: options.rotation.algorithm ?? ('ES256' as const), every: options.rotation.every, publishAhead: options.rotation.publishAhead, checkEvery: options.rotation.checkEvery, retireAfter: options.rotation.retireAfter } }
     : options.ecKeyPem
-      ? (options.verifyOnly ? { algorithm: 'ES256', publicKey: options.ecKeyPem.publicKey } : { algorithm: 'ES256', privateKey: options.ecKeyPem.privateKey })
+      ? (options.verifyOnly ? { algorithm: 'ES256' as const, publicKey: options.ecKeyPem.publicKey } : { algorithm: 'ES256' as const, privateKey: options.ecKeyPem.privateKey })
       : { secret: options.secret },
   ...(options.rotation ? { jwks: { maxAge: options.rotation.jwksMaxAge } } : {}),
   ...(options.pair ? { refresh: { pair: true } } : {}),

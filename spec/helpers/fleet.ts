@@ -16,7 +16,7 @@ export interface FleetInstanceOptions {
   readonly secret?: string;
   /** An ES256 pair in PEM: issuers sign with the private key, a verify-only service holds the public one. */
   readonly ecKeyPem?: { privateKey: string; publicKey: string };
-  readonly rotation?: { algorithm?: string; every: number; publishAhead: number; checkEvery: number; retireAfter: number; jwksMaxAge: number };
+  readonly rotation?: { algorithm?: 'ES256' | 'RS256' | 'PS256' | 'EdDSA'; every: number; publishAhead: number; checkEvery: number; retireAfter: number; jwksMaxAge: number };
   readonly pair?: boolean;
   /** Turns `blacklist.cache` on with this `cacheSeconds`. */
   readonly cacheSeconds?: number;

@@ -1,5 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
 import { redisStore } from '../../lib/redis.js';
+import type { Store } from '../../lib/stores/store.js';
 import { storeContract } from '../../lib/testing.js';
 import { REDIS_SKIP, RedisServer, redisServerBinary } from '../helpers/redis-server.js';
 
@@ -33,9 +34,18 @@ describe('redisStore on a Redis Cluster', function () {
     await server?.destroy();
   });
 
-  storeContract('redisStore (Cluster client)', () => {
+  // A prefix per case (a fresh backend), a second Cluster client on it for the second handle.
+  const prefixes = new WeakMap<Store, string>();
+  let cases = 0;
+  const handle = (prefix: string) => {
     const cluster = new Cluster([{ host: '127.0.0.1', port: server!.port }]);
     clients.push(cluster);
-    return redisStore(cluster, { prefix: 'cluster-spec:', timeout: 5000 });
-  });
+    return redisStore(cluster, { prefix, timeout: 5000 });
+  };
+  storeContract('redisStore (Cluster client)', () => {
+    const prefix = `cluster-spec-${++cases}:`;
+    const store = handle(prefix);
+    prefixes.set(store, prefix);
+    return store;
+  }, { secondHandle: (store) => handle(prefixes.get(store)!) });
 });

@@ -102,7 +102,8 @@ export function redisStore(client: Redis | Cluster, options: RedisStoreOptions =
         return removed;
       },
       async listSince(since) {
-        return (await redis.call('ZRANGEBYSCORE', keys.revokedIndex, `(${ms(since, 'since')}`, '+inf')) as string[];
+        // Inclusive: an entry is in force until its expiresAt, as deleteStale keeps it.
+        return (await redis.call('ZRANGEBYSCORE', keys.revokedIndex, ms(since, 'since'), '+inf')) as string[];
       },
     },
     refreshTokens: {
