@@ -38,7 +38,7 @@ export interface BlacklistStore {
    */
   deleteStale(now: Date): Promise<number>;
   /**
-   * The token ids of every entry still in force at `since` (expiresAt after it), added through
+   * The token ids of every entry still in force at `since` (expiresAt at or after it), added through
    * any handle on the same backend: how `blacklist.cache` loads the revocations of every instance.
    */
   listSince?(since: Date): Promise<string[]>;
