@@ -64,7 +64,7 @@ describe('memoryStore is bounded: entries go when they expire', () => {
     expect(await store.refreshTokens.isFamilyRevoked('f-past'), 'family past its expiry').to.equal(false);
     expect(await store.refreshTokens.consume('r-at', new Date()), 'refresh token at its expiry').to.equal('revoked');
     expect(await store.refreshTokens.consume('r-past', new Date()), 'refresh token past its expiry').to.equal('unknown');
-    expect(store.counts()).to.deep.equal({ revoked: 2, refreshTokens: 1, families: 1 }); // with the touch
+    expect(store.counts()).to.deep.equal({ revoked: 2, refreshTokens: 1, families: 1, attemptKeys: 0 }); // with the touch
   });
 
   it('keeps an entry added again with a later expiry until that later expiry', async () => {
