@@ -1,18 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createClock } from '../clock.js';
-import { ExpiryQueue } from './expiry-queue.js';
 import { memoryAttempts } from './memory-attempts.js';
+import { AttemptWindows, heldCounts, type MemoryCounts, type MemoryStoreOptions, timeoutOption } from './memory-bounds.js';
+import { ExpiringMap } from './memory-expiring.js';
+import { revokedFamilyUntil, sweeper } from './memory-sweep.js';
 import { stringId } from './string-id.js';
 import type { AttemptStore, BlacklistEntry, ConsumeResult, RefreshTokenRecord, Store, StoredSigningKey } from './store.js';
 
-/** How often expired entries are looked for: as MongoDB's TTL monitor, about once a minute. */
-const SWEEP_EVERY_MS = 60_000;
-
-/**
- * A family revoked before any of its tokens was saved here, and given no expiry: kept this
- * long (pair mode's longest default refresh period), since no token of it can outlive that.
- */
-const UNKNOWN_FAMILY_KEEP_MS = 7 * 24 * 3600 * 1000;
+export type { MemoryStoreOptions } from './memory-bounds.js';
 
 /** memoryStore() with what it holds, for benchmarks and specs. */
 export interface MemoryStore extends Store {
@@ -21,18 +16,7 @@ export interface MemoryStore extends Store {
    * How many entries of each kind are held now (expired ones go within a minute of expiry;
    * attempt counters are at most `maxAttemptKeys`).
    */
-  counts(): { revoked: number; refreshTokens: number; families: number; attemptKeys: number };
-}
-
-export interface MemoryStoreOptions {
-  /** How long a store call may take before the request answers 503 (ms). Default 2000. */
-  timeout?: number;
-  /**
-   * The most login-throttling counters held at once (default 100 000, ~25 MB). Past it, the
-   * counter whose window opened first is forgotten: a flood of distinct usernames cannot grow
-   * the heap, at the price of forgetting the oldest counts while it lasts.
-   */
-  maxAttemptKeys?: number;
+  counts(): MemoryCounts;
 }
 
 interface Family {
@@ -63,14 +47,13 @@ export const isMemoryStore = (store: Store): boolean => memoryStores.has(store);
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
-  const clock = createClock();
-  const attempts = memoryAttempts({ maxKeys: options.maxAttemptKeys });
-  const revoked = new Map<string, BlacklistEntry>();
-  const refresh = new Map<string, RefreshTokenRecord>();
-  const families = new Map<string, Family>();
-  const revokedQueue = new ExpiryQueue();
-  const refreshQueue = new ExpiryQueue();
-  const familyQueue = new ExpiryQueue();
+  const windows = new AttemptWindows(options.maxAttemptKeys);
+  const attempts = memoryAttempts(windows);
+  const revoked = new ExpiringMap<BlacklistEntry>((entry) => entry.expiresAt.getTime());
+  const refresh = new ExpiringMap<RefreshTokenRecord>((record) => record.expiresAt.getTime());
+  const families = new ExpiringMap<Family>((family) => family.expiresAt);
+  /** Called by every write: frees what has expired, at most once a minute (lib/stores/memory-sweep.ts). */
+  const sweep = sweeper(createClock(), revoked, refresh, families);
   const secrets = new Map<string, string>();
   const keys = new Map<string, StoredSigningKey>();
   const newSecret = () => randomBytes(32).toString('base64url');
@@ -79,65 +62,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     return false;
   };
 
-  /** Deletes revocations that expired before `now`; a key pushed again with a later expiry is skipped. */
-  function expireRevoked(now: number): number {
-    let n = 0;
-    revokedQueue.popBefore(now, (id) => {
-      const entry = revoked.get(id);
-      if (entry && entry.expiresAt.getTime() < now) { revoked.delete(id); n++; }
-    });
-    return n;
-  }
-
-  let sweptAt = clock.monotonic();
-  /** Called by every write: frees what has expired, at most once a minute. */
-  function sweep(): void {
-    const t = clock.monotonic();
-    if (t - sweptAt < SWEEP_EVERY_MS) return;
-    sweptAt = t;
-    const now = clock.earliestNow();
-    expireRevoked(now);
-    refreshQueue.popBefore(now, (jti) => {
-      const record = refresh.get(jti);
-      if (record && record.expiresAt.getTime() < now) refresh.delete(jti);
-    });
-    familyQueue.popBefore(now, (id) => {
-      const family = families.get(id);
-      if (family && family.expiresAt < now) families.delete(id);
-    });
-  }
-
-  /** Extends the family's life to `until` (ms), creating it when new. */
+  /** Keeps the family at least until `until` (ms), creating it when new. */
   function familyUntil(id: string, until: number): Family {
-    const known = families.get(id);
-    if (known && known.expiresAt >= until) return known;
-    const family = known ?? { expiresAt: until, revoked: false };
-    family.expiresAt = until;
-    families.set(id, family);
-    familyQueue.push(until, id);
-    return family;
+    families.setIfLater(id, { revoked: false, ...families.get(id), expiresAt: until });
+    return families.get(id)!;
   }
 
   const store: MemoryStore = {
-    ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+    ...timeoutOption(options),
     blacklist: {
       async add(entry) {
         stringId(entry.tokenId);
         if (entry.user !== undefined) stringId(entry.user);
         sweep();
-        const existing = revoked.get(entry.tokenId);
         // Keep the later expiry, so a repeat never shortens an entry.
-        if (!existing || existing.expiresAt < entry.expiresAt) {
-          revoked.set(entry.tokenId, { ...entry });
-          revokedQueue.push(entry.expiresAt.getTime(), entry.tokenId);
-        }
+        revoked.setIfLater(entry.tokenId, { ...entry });
       },
       async isBlacklisted(tokenIds) {
         return isBlacklistedNow(tokenIds);
       },
       isBlacklistedNow,
       async deleteStale(now) {
-        return expireRevoked(now.getTime());
+        return revoked.expire(now.getTime());
       },
       async listSince(since) {
         return [...revoked.values()].filter((e) => e.expiresAt >= since).map((e) => e.tokenId);
@@ -150,7 +96,6 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         stringId(record.user);
         sweep();
         refresh.set(record.jti, { ...record });
-        refreshQueue.push(record.expiresAt.getTime(), record.jti);
         familyUntil(record.family, record.expiresAt.getTime());
       },
       async consume(jti, now): Promise<ConsumeResult> {
@@ -166,9 +111,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       async revokeFamily(family, now, expiresAt) {
         stringId(family);
         sweep();
-        const known = families.get(family);
-        const until = expiresAt?.getTime() ?? (known ? known.expiresAt : now.getTime() + UNKNOWN_FAMILY_KEEP_MS);
-        familyUntil(family, until).revoked = true;
+        familyUntil(family, revokedFamilyUntil(now, expiresAt, families.get(family)?.expiresAt)).revoked = true;
       },
       async isFamilyRevoked(family) {
         return families.get(stringId(family))?.revoked ?? false;
@@ -205,7 +148,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         keys.delete(stringId(kid));
       },
     },
-    counts: () => ({ revoked: revoked.size, refreshTokens: refresh.size, families: families.size, attemptKeys: attempts.size }),
+    counts: heldCounts(revoked, refresh, families, windows),
     attempts,
   };
   memoryStores.add(store);

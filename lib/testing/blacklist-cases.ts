@@ -99,6 +99,18 @@ export function blacklistCases(handles: Handles): void {
       assert.equal(await store.blacklist.deleteStale(new Date()), 0, 'a second deleteStale has nothing left to remove');
     });
 
+    it('deleteStale counts an entry once, however many times it was added', async () => {
+      const { store } = handles;
+      const tokenId = id('stale');
+      // Added again with a later expiry, both already past: one entry, removed once.
+      await store.blacklist.add({ tokenId, expiresAt: new Date(Date.now() - 2 * DAY), blacklistedAt: new Date() });
+      await store.blacklist.add({ tokenId, expiresAt: new Date(Date.now() - DAY), blacklistedAt: new Date() });
+      await store.blacklist.add({ tokenId, expiresAt: new Date(Date.now() - DAY), blacklistedAt: new Date() });
+      const present = (await store.blacklist.isBlacklisted([tokenId])) ? 1 : 0;
+      assert.equal(await store.blacklist.deleteStale(new Date()), present);
+      assert.equal(await store.blacklist.isBlacklisted([tokenId]), false);
+    });
+
     it('keeps an entry until its expiresAt: deleteStale(now) keeps one that expires at now or later', async () => {
       const { store } = handles;
       const tokenId = id('jti');

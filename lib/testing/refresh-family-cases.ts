@@ -71,6 +71,22 @@ export function refreshFamilyCases(handles: Handles): void {
       assert.equal(await store.refreshTokens.consume(b, new Date()), 'revoked');
     });
 
+    it('revokes a family none of whose tokens was saved yet: tokens saved afterwards are born revoked', async () => {
+      // Pair mode records a successor before consuming its predecessor, on whichever instance:
+      // a revocation may reach the store before any token of the family.
+      const { store } = handles;
+      const [withExpiry, without] = [id('family'), id('family')];
+      await store.refreshTokens.revokeFamily(withExpiry, new Date(), inDays(1));
+      await store.refreshTokens.revokeFamily(without, new Date());
+      for (const family of [withExpiry, without]) {
+        assert.equal(await store.refreshTokens.isFamilyRevoked(family), true);
+        const jti = id('refresh');
+        await store.refreshTokens.save(record(jti, family));
+        assert.equal(await store.refreshTokens.consume(jti, new Date()), 'revoked');
+        assert.equal(await store.refreshTokens.isFamilyRevoked(family), true);
+      }
+    });
+
     it('keeps a family revoked with a short expiresAt in force until then', async () => {
       const { store } = handles;
       const family = id('family');

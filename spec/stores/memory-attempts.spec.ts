@@ -41,6 +41,16 @@ describe('memoryStore attempt counters are bounded in count', () => {
     expect((await store.attempts.hit('b', WINDOW, later)).count).to.equal(1, 'b, the oldest window, was forgotten');
   });
 
+  it('frees counters whose window has ended once 1024 are held, a window ending exactly now included', async () => {
+    const store = memoryStore();
+    const t0 = Date.now();
+    await flood(store, 1024, new Date(t0));
+    expect(store.counts().attemptKeys).to.equal(1024);
+    // Every window ends at t0 + WINDOW: the next new window, opened then, sweeps them all.
+    await store.attempts.hit('login:username:new', WINDOW, new Date(t0 + WINDOW));
+    expect(store.counts().attemptKeys).to.equal(1);
+  });
+
   it('refuses a bound that is not a positive integer, and takes 1', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Infinity]) expect(() => memoryStore({ maxAttemptKeys: bad })).to.throw(TypeError, /maxAttemptKeys/);
     expect(memoryStore({ maxAttemptKeys: 1 }).counts().attemptKeys).to.equal(0);

@@ -91,6 +91,17 @@ describe('memoryStore is bounded: entries go when they expire', () => {
     expect(await store.refreshTokens.isFamilyRevoked('f-2')).to.equal(false);
   });
 
+  it('keeps a family revoked with no expiry and no token here for seven days, then frees it', async () => {
+    const store = memoryStore();
+    await store.refreshTokens.revokeFamily('f-unknown', new Date());
+    clock.tick(7 * DAY - MINUTE);
+    await touch(store);
+    expect(await store.refreshTokens.isFamilyRevoked('f-unknown')).to.equal(true);
+    clock.tick(2 * MINUTE);
+    await touch(store);
+    expect(await store.refreshTokens.isFamilyRevoked('f-unknown')).to.equal(false);
+  });
+
   it('frees nothing early when the wall clock jumps forward (+8 days) and comes back', async () => {
     const store = memoryStore();
     await store.blacklist.add({ tokenId: 'jti-1', expiresAt: at(7 * DAY), blacklistedAt: new Date() });
