@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import ts from 'typescript';
 
-// Every function and class a user can import from koa-jwt-kit, koa-jwt-kit/mongoose and
-// koa-jwt-kit/testing carries a doc comment with an @example, as jose's do: the editor shows it
+// Every function and class a user can import from koa-jwt-kit, koa-jwt-kit/mongoose,
+// koa-jwt-kit/redis and koa-jwt-kit/testing carries a doc comment with an @example, as jose's do: the editor shows it
 // where the name is used.
 
-const ENTRY_POINTS = ['lib/index.ts', 'lib/mongoose.ts', 'lib/testing.ts'];
+const ENTRY_POINTS = ['lib/index.ts', 'lib/mongoose.ts', 'lib/redis.ts', 'lib/testing.ts'];
 
 interface Exported { readonly entry: string; readonly name: string; readonly example: boolean }
 
@@ -35,7 +35,7 @@ describe('doc comments of the public API', function () {
   before(() => { exported = exportedFunctionsAndClasses(); });
 
   it('finds the exported functions and classes of every entry point', function () {
-    expect(exported.map((e) => e.name)).to.include.members(['koaJwt', 'KoaJwtError', 'TokenExpiredError', 'mongooseStore', 'storeContract']);
+    expect(exported.map((e) => e.name)).to.include.members(['koaJwt', 'KoaJwtError', 'TokenExpiredError', 'mongooseStore', 'redisStore', 'storeContract']);
   });
 
   it('gives each an @example', function () {

@@ -88,9 +88,9 @@ describe(BUILT ? 'the built package (dist/)' : `the built package (dist/) — sk
     before(() => { pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')); });
 
     it('points main, types and every exports target at a file of the build', function () {
-      const conditions = ['.', './mongoose', './testing'].map((entry) => pkg.exports[entry] as Record<string, Record<string, string>>);
+      const conditions = ['.', './mongoose', './redis', './testing'].map((entry) => pkg.exports[entry] as Record<string, Record<string, string>>);
       const targets = [pkg.main, pkg.types, ...conditions.flatMap((c) => Object.values(c).flatMap((v) => Object.values(v)))];
-      expect(targets).to.have.length(14);
+      expect(targets).to.have.length(18);
       for (const target of targets) {
         expect(target, target).to.match(/^\.\/dist\//);
         expect(existsSync(join(ROOT, target)), `${target} exists`).to.equal(true);
@@ -154,17 +154,32 @@ describe(BUILT ? 'the built package (dist/)' : `the built package (dist/) — sk
       expect(loadsMongoose('mongoose.mjs', esm('koa-jwt-kit/mongoose')), 'import koa-jwt-kit/mongoose').to.equal(true);
     });
 
-    it('exposes mongooseStore and mongooseUsers at koa-jwt-kit/mongoose and the contracts at koa-jwt-kit/testing, for import and require', function () {
+    // ioredis is an optional peer: the root entry never loads it, and koa-jwt-kit/redis takes the
+    // client the application built, so it does not load it either.
+    it('does not load ioredis on the root import, nor through koa-jwt-kit/redis (import and require)', function () {
+      const ioredisLoaded = "Object.keys(require.cache).some((f) => /[\\\\/]node_modules[\\\\/]ioredis[\\\\/]/.test(f))";
+      const esm = (entry: string) => `import { createRequire } from 'node:module';\nimport * as lib from '${entry}';\nconst require = createRequire(import.meta.url);\nvoid lib;\nconsole.log(JSON.stringify(${ioredisLoaded}));\n`;
+      expect(loadsMongoose('root-ioredis.mjs', esm('koa-jwt-kit')), 'import koa-jwt-kit').to.equal(false);
+      expect(loadsMongoose('root-ioredis.cjs', `require('koa-jwt-kit');\nconsole.log(JSON.stringify(${ioredisLoaded}));\n`), 'require koa-jwt-kit').to.equal(false);
+      expect(loadsMongoose('redis-ioredis.cjs', `require('koa-jwt-kit/redis');\nconsole.log(JSON.stringify(${ioredisLoaded}));\n`), 'require koa-jwt-kit/redis').to.equal(false);
+      // The control: the probe sees ioredis once the application itself requires it.
+      const appRequire = `require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('ioredis');`;
+      expect(loadsMongoose('app-ioredis.cjs', `${appRequire}\nconsole.log(JSON.stringify(${ioredisLoaded}));\n`), 'require ioredis').to.equal(true);
+    });
+
+    it('exposes mongooseStore and mongooseUsers at koa-jwt-kit/mongoose, redisStore at koa-jwt-kit/redis and the contracts at koa-jwt-kit/testing, for import and require', function () {
       const names = (code: string, file: string) => {
         writeFileSync(join(project, file), code);
         return JSON.parse(execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' })) as string[];
       };
-      const expected = { mongoose: ['mongooseStore', 'mongooseUsers', 'storeModels'], testing: ['storeContract', 'userProviderContract'] };
+      const expected = { mongoose: ['mongooseStore', 'mongooseUsers', 'storeModels'], redis: ['redisStore', 'REDIS_PERSISTENCE_WARNING'], testing: ['storeContract', 'userProviderContract'] };
       for (const [sub, members] of Object.entries(expected)) {
         expect(names(`import * as m from 'koa-jwt-kit/${sub}';\nconsole.log(JSON.stringify(Object.keys(m)));\n`, `${sub}-names.mjs`)).to.include.members(members);
         expect(names(`console.log(JSON.stringify(Object.keys(require('koa-jwt-kit/${sub}'))));\n`, `${sub}-names.cjs`)).to.include.members(members);
       }
-      expect(names("import * as m from 'koa-jwt-kit';\nconsole.log(JSON.stringify(Object.keys(m)));\n", 'root-names.mjs')).not.to.include('mongooseStore');
+      const root = names("import * as m from 'koa-jwt-kit';\nconsole.log(JSON.stringify(Object.keys(m)));\n", 'root-names.mjs');
+      expect(root).not.to.include('mongooseStore');
+      expect(root).not.to.include('redisStore');
     });
 
     it('type-checks for both (TypeScript, module nodenext, strict)', function () {
