@@ -20,7 +20,7 @@ export function storesSection(stores: StoresResult, options: { markdown: boolean
     r.label, rate(r.reqPerSec), `${r.p50} ms`, `${r.p99} ms`,
     r.memoryShare === undefined ? '' : `${pct(r.memoryShare)} of ${memoryLabel(r)}`,
     pct(r.bareShare),
-    r.commandsPerRequest === undefined ? '' : r.commandsPerRequest.toFixed(2),
+    r.callsPerRequest === undefined ? '' : r.callsPerRequest.toFixed(2),
     r.unexpected,
   ]);
   const cached = rows.find((r) => r.id === 'redis-cache');
@@ -30,6 +30,6 @@ export function storesSection(stores: StoresResult, options: { markdown: boolean
   const how = `GET: autocannon, ${stores.connections} connections; refresh: ${stores.chains} chains, each sending the refresh token the last answer gave; median of ${stores.rounds} interleaved rounds of ${stores.duration} s, each run right after its base; Redis: ${stores.redis}, no persistence${stores.pinned ? '; apps and load generators pinned to separate cores, redis-server not pinned' : ''}`;
   return [
     options.heading(`${title} (${how})`), '',
-    table(['run', 'req/s', 'p50', 'p99', 'share of the memory store (same config)', 'share of bare Koa', 'Redis commands per request', 'unexpected answers'], cells, options.markdown),
+    table(['run', 'req/s', 'p50', 'p99', 'share of the memory store (same config)', 'share of bare Koa', 'Redis calls per request', 'unexpected answers'], cells, options.markdown),
   ];
 }

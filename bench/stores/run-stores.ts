@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { REDIS_PERSISTENCE_WARNING } from '../../lib/redis.js';
 import { hasTaskset, lines, startApp, startLoad, spawnTsx } from '../http/run-http.js';
 import { type Fixture, makeAuth, tokenOf } from '../setup.js';
@@ -34,8 +33,8 @@ export interface StoreRow {
   memoryShare?: number;
   /** Median of per-pair ratios to bare Koa (GET runs). */
   bareShare?: number;
-  /** Redis commands per answered request, all apps' (median over the rounds): 0 for memory runs. */
-  commandsPerRequest?: number;
+  /** Redis calls the app sent per answered request (median over the rounds): 0 for memory runs. */
+  callsPerRequest?: number;
   /** Non-2xx answers, socket errors, broken refresh chains: must be 0. */
   unexpected: number;
 }
@@ -68,20 +67,9 @@ function startChains(pinned: boolean, chains: number) {
   };
 }
 
-/** Redis's own count of the commands it ran since the last reset, or undefined where CONFIG/INFO is refused. */
-async function commandsSinceReset(admin: Redis, reset: boolean): Promise<number | undefined> {
-  try {
-    if (reset) {
-      await admin.call('CONFIG', 'RESETSTAT');
-      return 0;
-    }
-    const info = String(await admin.call('INFO', 'stats'));
-    const count = /total_commands_processed:(\d+)/.exec(info)?.[1];
-    // Less our own INFO.
-    return count === undefined ? undefined : Number(count) - 1;
-  } catch {
-    return undefined;
-  }
+/** The Redis calls an app has sent so far (bench/stores/server.ts counts them). */
+async function callsOf(base: string): Promise<number> {
+  return Number(await (await fetch(`${base}/calls`)).text());
 }
 
 /**
@@ -104,7 +92,6 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
   if (typeof JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).jti !== 'string') throw new Error('the bench token has no jti');
 
   const children: ChildProcess[] = [];
-  const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   try {
     const env = { ...process.env, BENCH_FIXTURE: JSON.stringify(fixture), BENCH_REDIS_URL: redis.url };
     const ports = new Map<AppId, string>();
@@ -132,15 +119,16 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
     options.log(`  Redis: ${redis.source} at ${redis.url}; warm-up: every app for 1 s (${ids.length} apps)`);
     for (const id of ids) await measure(id, 1);
     const samples = new Map<AppId, Measured[]>(ids.map((id) => [id, []]));
-    const commands = new Map<AppId, number[]>(ids.map((id) => [id, []]));
+    const calls = new Map<AppId, number[]>(ids.map((id) => [id, []]));
     const bareShares = new Map<AppId, number[]>(ids.map((id) => [id, []]));
     const memoryShares = new Map<AppId, number[]>(ids.map((id) => [id, []]));
     const measureCounting = async (id: AppId): Promise<Measured> => {
-      await commandsSinceReset(admin, true);
+      const base = `http://127.0.0.1:${ports.get(id)}`;
+      const before = id === 'bare' ? 0 : await callsOf(base);
       const m = await measure(id, duration);
-      const count = await commandsSinceReset(admin, false);
       samples.get(id)!.push(m);
-      if (count !== undefined && m.total > 0) commands.get(id)!.push(count / m.total);
+      // The refresh chains' seeds are calls too (one family each), counted in: a few per run.
+      if (id !== 'bare' && m.total > 0) calls.get(id)!.push(((await callsOf(base)) - before) / m.total);
       return m;
     };
     for (let round = 0; round < rounds; round++) {
@@ -157,20 +145,19 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
       const optional = (values: number[]) => (values.length ? median(values) : undefined);
       const memoryShare = optional(memoryShares.get(id)!);
       const bareShare = optional(bareShares.get(id)!);
-      const commandsPerRequest = optional(commands.get(id)!);
+      const callsPerRequest = optional(calls.get(id)!);
       return {
         id, label: STORE_APPS[id].label, refresh: STORE_APPS[id].refresh,
         reqPerSec: median(s.map((m) => m.reqPerSec)), p50: median(s.map((m) => m.p50)), p99: median(s.map((m) => m.p99)),
         ...(memoryShare !== undefined ? { memoryShare } : {}),
         ...(bareShare !== undefined ? { bareShare } : {}),
-        ...(commandsPerRequest !== undefined ? { commandsPerRequest } : {}),
+        ...(callsPerRequest !== undefined ? { callsPerRequest } : {}),
         unexpected: s.reduce((n, m) => n + m.non2xx + m.errors, 0),
       };
     });
     return { rows, connections, chains, duration, rounds, pinned, redis: redis.source };
   } finally {
     for (const child of children) child.kill();
-    admin.disconnect();
     await redis.stop();
   }
 }

@@ -23,13 +23,24 @@ export type StoreAppId = keyof typeof STORE_APPS;
 
 const USER = { id: '1', username: 'alice' };
 
+/** Calls this process sent Redis (the store calls ioredis through `call` only): GET /calls reads it. */
+let redisCalls = 0;
+
+/** The client, counting its `call`s: each one is a round trip (or a share of a pipeline's). */
+function counting(client: Redis): Redis {
+  const call = client.call.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  return new Proxy(client, {
+    get: (target, name, receiver) => (name === 'call' ? (...args: unknown[]) => { redisCalls++; return call(...args); } : Reflect.get(target, name, receiver)),
+  });
+}
+
 function storeConfig(id: StoreAppId): Partial<KoaJwtConfig> {
   const { store, refresh } = STORE_APPS[id];
   const config: Partial<KoaJwtConfig> = {};
   if (store !== 'memory') {
     const client = new Redis(process.env.BENCH_REDIS_URL!, { enableAutoPipelining: store === 'redis-pipe' });
     // Each app its own prefix: the apps share one server, never a key.
-    config.store = redisStore(client, { prefix: `bench-${id}:` });
+    config.store = redisStore(counting(client), { prefix: `bench-${id}:` });
   }
   if (refresh) {
     config.refresh = { pair: true };
@@ -44,6 +55,10 @@ function storeConfig(id: StoreAppId): Partial<KoaJwtConfig> {
 async function start(id: StoreAppId, fixture: Fixture): Promise<number> {
   const auth = makeAuth('HS256', fixture, { blacklistCache: STORE_APPS[id].cache, config: storeConfig(id) });
   const app = new Koa();
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/calls') return next();
+    ctx.body = String(redisCalls);
+  });
   if (STORE_APPS[id].refresh) {
     // A new family for the load generator's chains: its refresh token is recorded in this app's store.
     app.use(async (ctx, next) => {
