@@ -31,6 +31,14 @@ export interface StoreRow {
   p99: number;
   /** Median of per-pair ratios to the memory store of the same config (Redis runs). */
   memoryShare?: number;
+  /**
+   * Median of per-pair ratios of the memory store's server CPU per request to this run's: the
+   * req/s share a saturated core would give. CPU time per request moves much less than req/s
+   * when other processes take the core away.
+   */
+  memoryCpuShare?: number;
+  /** The app process's CPU time (user + system) per answered request, µs (median over the rounds). */
+  cpuPerRequest?: number;
   /** Median of per-pair ratios to bare Koa (GET runs). */
   bareShare?: number;
   /** Redis calls the app sent per answered request (median over the rounds): 0 for memory runs. */
@@ -67,9 +75,11 @@ function startChains(pinned: boolean, chains: number) {
   };
 }
 
-/** The Redis calls an app has sent so far (bench/stores/server.ts counts them). */
-async function callsOf(base: string): Promise<number> {
-  return Number(await (await fetch(`${base}/calls`)).text());
+interface Usage { calls: number; cpuMicros: number }
+
+/** The Redis calls an app has sent so far and the CPU time it has used (bench/stores/server.ts). */
+async function usageOf(base: string): Promise<Usage> {
+  return (await (await fetch(`${base}/usage`)).json()) as Usage;
 }
 
 /**
@@ -83,7 +93,8 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
   const redis = await benchRedis();
   if (redis.url === undefined) return { skipped: redis.skipped };
   const duration = options.quick ? 1 : 2;
-  const rounds = options.quick ? 1 : 3;
+  // Five rounds, not the HTTP part's three: its ratios are the result here, and the median of five pairs moves less.
+  const rounds = options.quick ? 1 : 5;
   const connections = 50;
   const chains = 50;
   const pinned = hasTaskset();
@@ -120,16 +131,22 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
     for (const id of ids) await measure(id, 1);
     const samples = new Map<AppId, Measured[]>(ids.map((id) => [id, []]));
     const calls = new Map<AppId, number[]>(ids.map((id) => [id, []]));
+    const cpu = new Map<AppId, number[]>(ids.map((id) => [id, []]));
+    const cpuShares = new Map<AppId, number[]>(ids.map((id) => [id, []]));
     const bareShares = new Map<AppId, number[]>(ids.map((id) => [id, []]));
     const memoryShares = new Map<AppId, number[]>(ids.map((id) => [id, []]));
-    const measureCounting = async (id: AppId): Promise<Measured> => {
+    const measureCounting = async (id: AppId): Promise<Measured & { cpuPerRequest?: number }> => {
       const base = `http://127.0.0.1:${ports.get(id)}`;
-      const before = id === 'bare' ? 0 : await callsOf(base);
+      const before = id === 'bare' ? undefined : await usageOf(base);
       const m = await measure(id, duration);
       samples.get(id)!.push(m);
-      // The refresh chains' seeds are calls too (one family each), counted in: a few per run.
-      if (id !== 'bare' && m.total > 0) calls.get(id)!.push(((await callsOf(base)) - before) / m.total);
-      return m;
+      if (!before || m.total === 0) return m;
+      // Requests still in flight at the end and the chains' seeds are counted in: about 1 in 50.
+      const after = await usageOf(base);
+      calls.get(id)!.push((after.calls - before.calls) / m.total);
+      const cpuPerRequest = (after.cpuMicros - before.cpuMicros) / m.total;
+      cpu.get(id)!.push(cpuPerRequest);
+      return { ...m, cpuPerRequest };
     };
     for (let round = 0; round < rounds; round++) {
       options.log(`  round ${round + 1}/${rounds}: ${PAIRS.length} runs, each after its base, × ${duration} s`);
@@ -138,6 +155,7 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
         const b = await measureCounting(base);
         const own = await measureCounting(id);
         (base === 'bare' ? bareShares : memoryShares).get(id)!.push(own.reqPerSec / b.reqPerSec);
+        if (base !== 'bare' && own.cpuPerRequest && b.cpuPerRequest) cpuShares.get(id)!.push(b.cpuPerRequest / own.cpuPerRequest);
       }
     }
     const rows = (Object.keys(STORE_APPS) as StoreAppId[]).map((id): StoreRow => {
@@ -146,12 +164,16 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
       const memoryShare = optional(memoryShares.get(id)!);
       const bareShare = optional(bareShares.get(id)!);
       const callsPerRequest = optional(calls.get(id)!);
+      const cpuPerRequest = optional(cpu.get(id)!);
+      const memoryCpuShare = optional(cpuShares.get(id)!);
       return {
         id, label: STORE_APPS[id].label, refresh: STORE_APPS[id].refresh,
         reqPerSec: median(s.map((m) => m.reqPerSec)), p50: median(s.map((m) => m.p50)), p99: median(s.map((m) => m.p99)),
         ...(memoryShare !== undefined ? { memoryShare } : {}),
         ...(bareShare !== undefined ? { bareShare } : {}),
         ...(callsPerRequest !== undefined ? { callsPerRequest } : {}),
+        ...(cpuPerRequest !== undefined ? { cpuPerRequest } : {}),
+        ...(memoryCpuShare !== undefined ? { memoryCpuShare } : {}),
         unexpected: s.reduce((n, m) => n + m.non2xx + m.errors, 0),
       };
     });

@@ -23,7 +23,7 @@ export type StoreAppId = keyof typeof STORE_APPS;
 
 const USER = { id: '1', username: 'alice' };
 
-/** Calls this process sent Redis (the store calls ioredis through `call` only): GET /calls reads it. */
+/** Calls this process sent Redis (the store calls ioredis through `call` only): GET /usage reads it. */
 let redisCalls = 0;
 
 /** The client, counting its `call`s: each one is a round trip (or a share of a pipeline's). */
@@ -56,8 +56,9 @@ async function start(id: StoreAppId, fixture: Fixture): Promise<number> {
   const auth = makeAuth('HS256', fixture, { blacklistCache: STORE_APPS[id].cache, config: storeConfig(id) });
   const app = new Koa();
   app.use(async (ctx, next) => {
-    if (ctx.method !== 'GET' || ctx.path !== '/calls') return next();
-    ctx.body = String(redisCalls);
+    if (ctx.method !== 'GET' || ctx.path !== '/usage') return next();
+    const { user, system } = process.cpuUsage();
+    ctx.body = { calls: redisCalls, cpuMicros: user + system };
   });
   if (STORE_APPS[id].refresh) {
     // A new family for the load generator's chains: its refresh token is recorded in this app's store.
