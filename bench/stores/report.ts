@@ -29,7 +29,7 @@ export function storesSection(stores: StoresResult, options: { markdown: boolean
   if (cached?.memoryShare !== undefined) {
     targets.push({ what: `HTTP Redis store with blacklist.cache ≥ ${pct(REDIS_CACHE_MIN)} of the memory store's req/s`, measured: `${pct(cached.memoryShare)} (by server CPU per request: ${pct(cached.memoryCpuShare) || 'n/a'})`, ok: cached.memoryShare >= REDIS_CACHE_MIN });
   }
-  const how = `GET: autocannon, ${stores.connections} connections; refresh: ${stores.chains} chains, each sending the refresh token the last answer gave; median of ${stores.rounds} interleaved rounds of ${stores.duration} s, each run right after its base; Redis: ${stores.redis}, no persistence${stores.pinned ? '; apps and load generators pinned to separate cores, redis-server not pinned' : ''}`;
+  const how = `GET: autocannon, ${stores.connections} connections; refresh: ${stores.chains} chains, each sending the refresh token the last answer gave; median of ${stores.rounds} interleaved rounds of ${stores.duration} s, each run right after its base; Redis: ${stores.redis}${stores.redis === 'own redis-server' ? ', no persistence' : ''}${stores.pinned ? '; apps and load generators pinned to separate cores, redis-server not pinned' : ''}`;
   return [
     options.heading(`${title} (${how})`), '',
     table(['run', 'req/s', 'p50', 'p99', 'req/s: share of the memory store (same config)', 'by server CPU per request', 'req/s: share of bare Koa', 'server CPU per request', 'Redis calls per request', 'unexpected answers'], cells, options.markdown),

@@ -104,7 +104,7 @@ export async function runStores(fixture: Fixture, options: { quick: boolean; log
 
   const children: ChildProcess[] = [];
   try {
-    const env = { ...process.env, BENCH_FIXTURE: JSON.stringify(fixture), BENCH_REDIS_URL: redis.url };
+    const env = { ...process.env, BENCH_FIXTURE: JSON.stringify(fixture), BENCH_REDIS_URL: redis.url, BENCH_REDIS_PREFIX: redis.prefix };
     const ports = new Map<AppId, string>();
     const bare = await startApp('bare', fixture, pinned);
     children.push(bare.child);

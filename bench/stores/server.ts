@@ -6,7 +6,7 @@ import { redisStore } from '../../lib/redis.js';
 import { type Fixture, makeAuth } from '../setup.js';
 
 // One store app per process: `tsx bench/stores/server.ts <app>`, the fixture in BENCH_FIXTURE,
-// the server in BENCH_REDIS_URL. Prints "READY <port>" once it listens on 127.0.0.1.
+// the server in BENCH_REDIS_URL, the run's key prefix in BENCH_REDIS_PREFIX. Prints "READY <port>" once it listens on 127.0.0.1.
 
 /** The store apps: a protected GET / ("ok"), or pair mode's POST /token/refresh (+ POST /seed). */
 export const STORE_APPS = {
@@ -40,7 +40,7 @@ function storeConfig(id: StoreAppId): Partial<KoaJwtConfig> {
   if (store !== 'memory') {
     const client = new Redis(process.env.BENCH_REDIS_URL!, { enableAutoPipelining: store === 'redis-pipe' });
     // Each app its own prefix: the apps share one server, never a key.
-    config.store = redisStore(counting(client), { prefix: `bench-${id}:` });
+    config.store = redisStore(counting(client), { prefix: `${process.env.BENCH_REDIS_PREFIX ?? 'koa-jwt-kit-bench-'}${id}:` });
   }
   if (refresh) {
     config.refresh = { pair: true };
