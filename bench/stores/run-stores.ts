@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REDIS_PERSISTENCE_WARNING } from '../../lib/redis.js';
 import { hasTaskset, lines, startApp, startLoad, spawnTsx } from '../http/run-http.js';
+import { type Measured, startChains, usageOf } from './probes.js';
 import { type Fixture, makeAuth, tokenOf } from '../setup.js';
 import { benchRedis } from './redis-server.js';
 import { STORE_APPS, type StoreAppId } from './server.js';
@@ -51,36 +52,12 @@ export type StoresResult =
   | { rows: StoreRow[]; connections: number; chains: number; duration: number; rounds: number; pinned: boolean; redis: string }
   | { skipped: string };
 
-interface Measured { reqPerSec: number; total: number; p50: number; p99: number; non2xx: number; errors: number }
-
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-
-/** The refresh chains' load generator (bench/stores/chains.ts) in its own process. */
-function startChains(pinned: boolean, chains: number) {
-  const child = spawnTsx(here('./chains.ts'), [], pinned ? 1 : undefined);
-  const next = lines(child);
-  return {
-    child,
-    async measure(base: string, seconds: number): Promise<Measured> {
-      child.stdin!.write(`${JSON.stringify({ base, seconds, chains })}\n`);
-      const line = await next();
-      if (!line) throw new Error('the refresh load generator exited');
-      return JSON.parse(line) as Measured;
-    },
-  };
-}
-
-interface Usage { calls: number; cpuMicros: number }
-
-/** The Redis calls an app has sent so far and the CPU time it has used (bench/stores/server.ts). */
-async function usageOf(base: string): Promise<Usage> {
-  return (await (await fetch(`${base}/usage`)).json()) as Usage;
-}
 
 /**
  * The store rows: a protected GET with the memory and the Redis store (revocation checked on
