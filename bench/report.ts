@@ -3,24 +3,16 @@ import { bareOf } from './http/server.js';
 import type { ImportResult } from './imports.js';
 import { MICRO, type MicroResult, type MicroRow } from './micro.js';
 import { BENCH_ALGS } from './setup.js';
+import { storesSection } from './stores/report.js';
+import type { StoresResult } from './stores/run-stores.js';
+import { type Cell, table, type Target } from './table.js';
 
 export interface Report {
   machine: { cores: number; cpu: string; node: string; date: string; quick: boolean; load: string };
   micro?: MicroResult;
   http?: HttpResult;
   imports?: ImportResult;
-}
-
-type Cell = string | number;
-
-function table(head: readonly string[], rows: readonly Cell[][], markdown: boolean): string {
-  const text = rows.map((r) => r.map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...text.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => markdown
-    ? `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`
-    : cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  const sep = markdown ? `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |` : widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(head), sep, ...text.map(line)].join('\n');
+  stores?: StoresResult;
 }
 
 const fmtNs = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
@@ -29,8 +21,6 @@ const fmtDelta = (ns: number): string => (ns <= 0 ? '≈0 (below noise)' : fmtNs
 const x = (r: number) => `${r.toFixed(2)}×`;
 const pct = (r: number) => `${(r * 100).toFixed(0)}%`;
 const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
-
-interface Target { what: string; measured: string; ok: boolean }
 
 // DESIGN.md, performance targets: auth.verify without cache against the raw floor.
 const FLOOR_LIMITS: Readonly<Record<string, number>> = { HS256: 1.3, RS256: 1.08, PS256: 1.08, ES256: 1.08, EdDSA: 1.05 };
@@ -134,6 +124,7 @@ export function renderReport(report: Report, options: { markdown: boolean }): st
   if (report.imports) {
     out.push('', h(`Import of the package (fresh node process each, median of ${report.imports.runs} interleaved runs)`), '', importSection(report.imports, markdown, targets));
   }
+  if (report.stores) out.push('', ...storesSection(report.stores, { markdown, heading: h }, targets));
   if (targets.length) {
     out.push('', h('DESIGN.md performance targets'), '', table(['target', 'measured', ''], targets.map((t) => [t.what, t.measured, check(t.ok)]), markdown));
   }

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { KoaJwtConfig } from '../lib/config/types.js';
 import { koaJwt, type KoaJwt } from '../lib/koa-jwt.js';
 import { memoryUsers } from '../lib/users/memory.js';
 
@@ -37,6 +38,8 @@ export interface AuthOptions {
   lookup?: 'provider' | 'token';
   /** The in-process revocation cache (blacklist.cache). */
   blacklistCache?: boolean;
+  /** More config, given last (the store benchmarks: `store`, `refresh`, `throttle`). */
+  config?: Partial<KoaJwtConfig>;
 }
 
 /**
@@ -52,6 +55,7 @@ export function makeAuth(alg: BenchAlg, fixture: Fixture, options: AuthOptions =
     userLookup: options.lookup ?? 'provider',
     token: { expiresIn: '1h', cache: options.cache === false ? false : { max: 10_000 } },
     ...(options.blacklistCache ? { blacklist: { cache: true, cacheSeconds: 5 } } : {}),
+    ...options.config,
   });
 }
 
