@@ -13,7 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-restricted-syntax': ['error', {
         selector: "CallExpression[callee.object.name='Object'][callee.property.name='assign']",
-        message: 'Copy claims with spread or structuredClone: Object.assign copies __proto__ (DESIGN.md security rules).',
+        message: 'Copy claims with spread or structuredClone: Object.assign copies __proto__ (docs/security.md; spec/security/prototype-pollution).',
       }],
     },
   },

@@ -1,4 +1,4 @@
-// StrykerJS over the security-critical code (issue 11.9): `npm run mutate`, not part of npm test.
+// StrykerJS over the security-critical code (the specs of docs/security.md): `npm run mutate`, not part of npm test.
 // Results and the surviving mutants' reasons: docs/mutation.md.
 //
 // Mocha runs TypeScript through tsx (.mocharc.json: node-option import=tsx); the runner loads

@@ -7,7 +7,7 @@ import { SCENARIOS, type Scenario } from './login/server.js';
 
 // npm run bench:login [-- --quick] [--markdown] [--baseline DIR]
 //
-// A login flood against the token routes (issue 13's outside attack): 64 concurrent clients
+// A login flood against the token routes (an attack from outside): 64 concurrent clients
 // post wrong passwords for random usernames from random addresses (X-Forwarded-For behind
 // app.proxy), so that neither the per-username nor the per-address limit can help and only the
 // bound on password hashing stands between the flood and the thread pool. Measured, per

@@ -22,7 +22,7 @@ const x = (r: number) => `${r.toFixed(2)}×`;
 const pct = (r: number) => `${(r * 100).toFixed(0)}%`;
 const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
-// DESIGN.md, performance targets: auth.verify without cache against the raw floor.
+// A performance target (bench/README.md): auth.verify without cache against the raw floor.
 const FLOOR_LIMITS: Readonly<Record<string, number>> = { HS256: 1.3, RS256: 1.08, PS256: 1.08, ES256: 1.08, EdDSA: 1.05 };
 
 function microSection(micro: MicroResult, markdown: boolean, targets: Target[]): string {
@@ -104,7 +104,7 @@ function importSection(imports: ImportResult, markdown: boolean, targets: Target
   return table(['import', 'time', 'RSS after', 'mongoose loaded'], rows, markdown);
 }
 
-/** The whole report: machine, micro table, HTTP table, imports, and every DESIGN.md target with met / NOT met. */
+/** The whole report: machine, micro table, HTTP table, imports, and every performance target with met / NOT met. */
 export function renderReport(report: Report, options: { markdown: boolean }): string {
   const { markdown } = options;
   const { machine } = report;
@@ -126,7 +126,7 @@ export function renderReport(report: Report, options: { markdown: boolean }): st
   }
   if (report.stores) out.push('', ...storesSection(report.stores, { markdown, heading: h }, targets));
   if (targets.length) {
-    out.push('', h('DESIGN.md performance targets'), '', table(['target', 'measured', ''], targets.map((t) => [t.what, t.measured, check(t.ok)]), markdown));
+    out.push('', h('Performance targets'), '', table(['target', 'measured', ''], targets.map((t) => [t.what, t.measured, check(t.ok)]), markdown));
   }
   return `${out.join('\n')}\n`;
 }

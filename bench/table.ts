@@ -12,5 +12,5 @@ export function table(head: readonly string[], rows: readonly Cell[][], markdown
   return [line(head), sep, ...text.map(line)].join('\n');
 }
 
-/** One performance target of DESIGN.md, as the report's last table lists it. */
+/** One performance target (bench/README.md), as the report's last table lists it. */
 export interface Target { what: string; measured: string; ok: boolean }

@@ -4,7 +4,7 @@ import { MEMORY_OF, type StoreRow, type StoresResult } from './run-stores.js';
 const pct = (r: number | undefined) => (r === undefined ? '' : `${(r * 100).toFixed(0)}%`);
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 
-// DESIGN.md, performance targets: with blacklist.cache no store round trip is left on the hot path.
+// A performance target (bench/README.md): with blacklist.cache no store round trip is left on the hot path.
 const REDIS_CACHE_MIN = 0.85;
 
 /** The stores' heading and table (or why they were skipped), and their target. */

@@ -19,7 +19,7 @@ export class JwksFetchError extends Error {}
 /**
  * GETs a JWKS with a byte cap and a total deadline. jwks-rsa's own request has neither: its
  * timeout is an idle timeout that every byte resets, so an issuer dripping one byte every 3 s held
- * every request that needed it, and a 600 MB answer was read into memory whole (issue 11.6).
+ * every request that needed it, and a 600 MB answer was read into memory whole (spec/security/remote-jwks).
  *
  * @example
  * ```ts

@@ -72,8 +72,8 @@ export function thumbprint(key: KeyObject): string {
 }
 
 /**
- * Refuses a secret of evidently low entropy (DESIGN: "Secrets of evidently low entropy are
- * refused"): a length rule alone passes `my_very_long_and_safe_secret_key`, which a cracker's
+ * Refuses a secret of evidently low entropy (RFC 8725 §3.5; docs/security.md, "Weak
+ * secrets"): a length rule alone passes `my_very_long_and_safe_secret_key`, which a cracker's
  * word list holds. Throws a ConfigError naming `path` that says how to make a good one.
  */
 export function assertStrongSecret(key: KeyObject, path: string): void {
@@ -161,7 +161,7 @@ export function createKey(spec: KeySpec, options: {
   if (spec.kid !== undefined && !isValidKid(spec.kid)) {
     throw new ConfigError(`${path}.kid`, `a kid is 1 to ${MAX_KID_LENGTH} printable ASCII characters`);
   }
-  // A secret's default kid never depends on the secret (DESIGN: "A secret's kid never reveals a hash of the secret").
+  // A secret's default kid never depends on the secret (docs/security.md, "Kids of secrets"; spec/security/secret-kid).
   const labelOnly = spec.kid === undefined && family === 'secret';
   const kid = spec.kid ?? (labelOnly ? options.label ?? `secret-${randomBytes(6).toString('base64url')}` : thumbprint(verifyingKey));
   // Its own algorithm first, then the configured ones its material can verify. (An RSA-PSS-only

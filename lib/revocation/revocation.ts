@@ -49,7 +49,7 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     return ids;
   }
 
-  // blacklist.cache: a Set lookup instead of a store round trip (revocation-cache.ts: how stale it may be).
+  // blacklist.cache: a Set lookup instead of a store round trip (lib/revocation/cache.ts: how stale it may be).
   const cache = createRevocationCache(config, options.onCacheError ? { onError: options.onCacheError } : {});
 
   const check: PostCheck = ({ token, payload }) => {

@@ -15,7 +15,7 @@ const noop = async () => {};
  * Why a body could not be read, as the contract's error. Everything that goes wrong while reading
  * a body is the client's doing — a lying `Content-Encoding` (zlib: "incorrect header check"), an
  * unknown one, a truncated stream, a size over the limit, bad JSON — so it is a 4xx, never a 500
- * with a stack trace in the log on every request (issue 11.7).
+ * with a stack trace in the log on every request (spec/security/body-encoding).
  */
 function bodyError(err: unknown): KoaJwtError {
   const e = err as { status?: unknown; type?: unknown; message?: unknown };

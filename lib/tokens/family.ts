@@ -25,7 +25,7 @@ export const tokenHashId = (token: string): string => `sha256:${createHash('sha2
  * else the token's own `jti` (it started the family), else — a token without either, issued by
  * an earlier version with `tokenId: 'off'` — the hash of the token itself, when it is given.
  * Refreshing such a token carries that hash on as `orig_jti`, so revoking the first token or any
- * later one revokes them all (issue 11: a refresh used to set `orig_jti` from a jti that did not exist).
+ * later one revokes them all (docs/security.md, "Refresh families without `jti`"; spec/security/family-without-jti).
  *
  * @example
  * ```ts

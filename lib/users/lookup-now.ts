@@ -5,7 +5,7 @@ import type { AuthUser } from './provider.js';
  * Every request with the default `userLookup: 'provider'` looks its user up: through the
  * promise-based UserProvider API (the provider's async function, the store deadline, their
  * microtask hops) that cost ~2.2 µs per request with memoryUsers, about as much as the rest of
- * a cached verification (DESIGN.md performance). Internal: not part of the UserProvider contract.
+ * a cached verification (measured with npm run bench). Internal: not part of the UserProvider contract.
  */
 export const lookupNow = Symbol('koa-jwt-kit.lookupNow');
 

@@ -14,16 +14,16 @@ import { keyPair, type KeyKind, secretOf } from '../helpers/keys.js';
 import { nowSeconds } from '../helpers/tokens.js';
 import { checkJws, groupKeys, type WycheproofGroup } from './vectors.js';
 
-// DESIGN.md security rules: signatures are checked with node:crypto on the JWS parsed once, and
+// docs/security.md: signatures are checked with node:crypto on the JWS parsed once, and
 // jsonwebtoken is the oracle. Over the Wycheproof vectors and generated, mutated tokens, we
 // accept nothing jsonwebtoken refuses; where we refuse what it accepts, one of these rules
 // refuses it (matched on our refusal's message). A refusal no rule names fails the spec.
 const RULES: ReadonlyArray<{ rule: string; reason: RegExp }> = [
   { rule: 'canonical base64url only (RFC 7515 §2): a re-encoded token would verify, yet differ from the string a blacklist holds', reason: /canonical base64url/ },
   { rule: 'a JWK whose "use" or "key_ops" exclude signatures verifies nothing (RFC 7517 §4.2, §4.3)', reason: /use "enc"|key_ops/ },
-  { rule: 'exp is required (DESIGN.md: missing exp)', reason: /has no expiry/ },
+  { rule: 'exp is required (docs/security.md: missing-exp)', reason: /has no expiry/ },
   { rule: 'exp at most token.maxLifetime ahead (an exp in milliseconds would live for ever)', reason: /lives longer/ },
-  { rule: 'no iat in the future (DESIGN.md: future iat)', reason: /issued in the future/ },
+  { rule: 'no iat in the future (docs/security.md: future-iat)', reason: /issued in the future/ },
   { rule: 'a kid names its key: an unknown kid is refused, never tried against the other keys', reason: /unknown key/ },
   { rule: 'typed claims: user_id a string or number, jti a short string, NumericDates numbers', reason: /is malformed|not a NumericDate/ },
 ];

@@ -9,7 +9,7 @@ import { rejectsWithCode } from '../helpers/expect.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 import { handSign, nowSeconds } from '../helpers/tokens.js';
 
-// DESIGN.md: keys become KeyObjects once, at load, in a Map by kid; a token is parsed once and
+// docs/security.md: keys become KeyObjects once, at load, in a Map by kid; a token is parsed once and
 // its signature checked with node:crypto for the key's algorithm. jsonwebtoken only signs: it
 // would parse the token a second time (and, handed a string key, re-parse the key per call).
 describe('keys and the signature check', () => {

@@ -6,7 +6,7 @@ import { decode } from '../helpers/tokens.js';
 
 // In pair mode a revocation reaches both records: the blacklist (the family id, for the access
 // tokens) and the refresh-token store (the family itself), so that the store alone already
-// refuses the family's refresh tokens (issue 11.9: dropping the second write failed no spec).
+// refuses the family's refresh tokens (a mutation run: dropping the second write failed no spec).
 describe('revocation in pair mode', () => {
   it('revoking an access token marks its refresh family revoked in the store', async () => {
     const store = memoryStore();

@@ -5,7 +5,7 @@ import { buildApp } from '../helpers/app.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 import { claims, expectRefused, forge, getMe } from './attack-kit.js';
 
-// Issue 11.8: with alg pinning removed, an EdDSA token naming the kid of an HS key reached
+// A mutation: with alg pinning removed, an EdDSA token naming the kid of an HS key reached
 // node:crypto's verify with a secret key and answered 500. The pin is checked where the key is
 // chosen (keyring.candidates) and again where the signature is checked (verifySignature): each
 // is pinned here on its own, and the whole path over HTTP.

@@ -7,7 +7,7 @@ import { claims, expectRefused, forge, getMe } from './attack-kit.js';
 // "sig!!" decode to the bytes of "sig". A verifier that checks the signature bytes (node:crypto,
 // as EdDSA does here and as every algorithm will) would then accept a second spelling of a valid
 // token, which a string-keyed cache or blacklist treats as another token. The whole part must be
-// base64url, first character to last (mutation run, issue 11.9: either anchor of the pattern
+// base64url, first character to last (docs/mutation.md: either anchor of the pattern
 // could go without a spec noticing).
 describe('attack: stray characters at the end of a part', function () {
   const ed = keyPair('ed25519');

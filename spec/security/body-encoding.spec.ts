@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { buildApp } from '../helpers/app.js';
 import { expectError } from './attack-kit.js';
 
-// Issue 11.7: `Content-Encoding: gzip` on a plain body answered 500 text/plain, with a stack
+// Once, `Content-Encoding: gzip` on a plain body answered 500 text/plain, with a stack
 // trace in the log on every request (a log flood). Every failure of a token route is the JSON
 // contract: a body that cannot be decoded is 400, an encoding we do not speak is 415.
 

@@ -3,10 +3,10 @@ import { buildApp, type TestApp } from '../helpers/app.js';
 import { decode, handSign, nowSeconds } from '../helpers/tokens.js';
 import { expectRefused, getMe } from './attack-kit.js';
 
-// Issue 11.1: with token.tokenId 'off' a refresh set orig_jti from a jti that did not exist, so
+// Once, with token.tokenId 'off' a refresh set orig_jti from a jti that did not exist, so
 // revoking the first token left the tokens refreshed from it valid until the family limit. A
 // family has an id from its first token on, whatever tokenId says, and revoking any member
-// revokes them all (DESIGN: "Revocation is keyed on jti/family id").
+// revokes them all (docs/security.md, "Refresh families without `jti`").
 
 const alice = { id: '1', username: 'alice' };
 

@@ -17,7 +17,7 @@ describe('attack: iat in the future', function () {
     expectRefused(await getMe(app, forge({ alg: 'HS256' }, claims({ iat: String(nowSeconds()) }))));
   });
 
-  describe('the leeway boundary (issue 11.8: an off-by-one second failed no spec)', function () {
+  describe('the leeway boundary, to the second', function () {
     let clock: sinon.SinonFakeTimers;
     // The clock stands still, so `now + leeway` is exact.
     beforeEach(function () { clock = sinon.useFakeTimers({ now: 1_900_000_000_000, toFake: ['Date'] }); });

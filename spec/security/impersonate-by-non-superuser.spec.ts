@@ -4,7 +4,7 @@ import { memoryUsers } from '../../lib/users/memory.js';
 import { SECRET } from '../helpers/keys.js';
 import { expectError } from './attack-kit.js';
 
-// Issue 11.8: with the caller-must-be-superuser rule removed, every spec still passed (the only
+// A mutation: with the caller-must-be-superuser rule removed, every spec still passed (the only
 // 403 spec hit the rule against superuser targets). Here nothing but that rule stands between
 // an ordinary user and a token of another ordinary, active user.
 describe('attack: an ordinary user impersonating another ordinary user', function () {

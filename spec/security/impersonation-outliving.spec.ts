@@ -5,7 +5,7 @@ import { decode } from '../helpers/tokens.js';
 
 // An impersonation token is refreshed like any other, but never past the lifetime of the first
 // one (orig_exp): otherwise a superuser's few minutes as alice become a week of refreshes.
-// Mutation run (issue 11.9): Math.min → Math.max survived, because every refresh spec ran within
+// Mutation run (docs/mutation.md): Math.min → Math.max survived, because every refresh spec ran within
 // one second of the impersonation. Here the clock moves between the two.
 describe('attack: refreshing an impersonation token to outlive its first lifetime', function () {
   let clock: sinon.SinonFakeTimers;

@@ -4,7 +4,7 @@ import { MAX_KID_LENGTH } from '../../lib/keyring/key.js';
 import { keyPair } from '../helpers/keys.js';
 import { claims, countingServer, forge } from './attack-kit.js';
 
-// Issue 11.8: dropping the kid rule at request time (1 to 128 printable characters) failed no
+// A mutation: dropping the kid rule at request time (1 to 128 printable characters) failed no
 // spec, because an odd kid is unknown anyway. Where the rule matters is before a lookup that
 // costs something: a verify-only service asks its issuer's JWKS for a kid it does not know, so
 // every attacker-chosen kid would be a fetch (and a 10 KB kid a cache key). The rule refuses it

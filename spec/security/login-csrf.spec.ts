@@ -8,8 +8,8 @@ import { expectError } from './attack-kit.js';
 // Login CSRF: a page on another site posts a form to the login route with the attacker's own
 // credentials. The browser follows, stores the answer's cookies, and the victim is now working
 // inside the attacker's account. SameSite does not help: it limits which cookies are *sent*, not
-// which are *set*. Every route that sets cookies refuses such a request (DESIGN: "403 for a
-// cross-site request that would set cookies"), judged by Origin / Sec-Fetch-Site / Referer.
+// which are *set*. Every route that sets cookies refuses such a request (docs/browser.md, "CSRF
+// rules": 403 for a cross-site request that would set cookies), judged by Origin / Sec-Fetch-Site / Referer.
 
 const APP = 'app.localhost:3000';
 const OWN = `http://${APP}`;

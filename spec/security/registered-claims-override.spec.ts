@@ -4,7 +4,7 @@ import { testUsers } from '../helpers/app.js';
 import { SECRET } from '../helpers/keys.js';
 import { decode, nowSeconds } from '../helpers/tokens.js';
 
-// Issue 11.8: dropping the scrub of registered claims failed no spec (only exp and jti were
+// A mutation: dropping the scrub of registered claims failed no spec (only exp and jti were
 // checked). A payload handler or extra claims often copy what a user controls (a profile, a
 // request body); none of that may set a claim the issuer owns: a far exp, a chosen family
 // (orig_jti: revoke someone else's), an act (impersonation), a token_type, aud or iss.

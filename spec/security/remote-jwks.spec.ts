@@ -12,11 +12,11 @@ import { keyPair } from '../helpers/keys.js';
 import { type Listening, listen } from '../helpers/listen.js';
 import { claims, forge } from './attack-kit.js';
 
-// Issue 11.6, a misbehaving issuer of keys.jwksUri, on a real HTTP server on 127.0.0.1: a 600 MB
+// A misbehaving issuer of keys.jwksUri, on a real HTTP server on 127.0.0.1: a 600 MB
 // JWKS crashed the verifier (no size cap); a JWKS dripping one byte every 3 s hung every request
 // (jwks-rsa's timeout is reset by each byte); a kid-less token was tried against every remote key;
-// remote keys skipped the alg/use/key_ops checks; an http:// URL was taken silently. DESIGN:
-// "Remote JWKS: bounded size, a total deadline, remote keys checked as local keys are."
+// remote keys skipped the alg/use/key_ops checks; an http:// URL was taken silently. docs/security.md,
+// "Remote JWKS": bounded size, a total deadline, remote keys checked as local keys are.
 
 type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
 

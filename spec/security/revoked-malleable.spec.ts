@@ -6,7 +6,7 @@ import { expectRefused, getMe } from './attack-kit.js';
 
 // ECDSA signatures are malleable: (r, s) and (r, n − s) both verify. A blacklist keyed on the
 // token string would miss the second spelling of a revoked token; revocation is keyed on the
-// jti / family id instead (DESIGN: "Revocation is keyed on jti/family id").
+// jti / family id instead (docs/security.md, "Issuing, revoking").
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
 /** The same ES256 token with its signature re-encoded as (r, n − s): still a valid signature. */

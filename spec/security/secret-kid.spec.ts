@@ -7,10 +7,10 @@ import { configErrorOf } from '../helpers/config.js';
 import { keyPair, secretOf } from '../helpers/keys.js';
 import { decode } from '../helpers/tokens.js';
 
-// Issue 11.4: an HS key's default kid was its RFC 7638 thumbprint, an unsalted SHA-256 of the
+// Once, an HS key's default kid was its RFC 7638 thumbprint, an unsalted SHA-256 of the
 // secret in every token: a fast offline oracle for guessing it, and a link between services
-// that share it. A secret's default kid never depends on the secret (DESIGN: "A secret's kid
-// never reveals a hash of the secret"): unnamed secrets sign tokens without a kid.
+// that share it. A secret's default kid never depends on the secret (docs/security.md,
+// "Kids of secrets"): unnamed secrets sign tokens without a kid.
 
 const alice = { id: '1', username: 'alice' };
 const users = testUsers();

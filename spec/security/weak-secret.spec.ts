@@ -8,9 +8,9 @@ import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { SECRET } from '../helpers/keys.js';
 
-// Issue 11.5: the start-up check was length-only, so `my_very_long_and_safe_secret_key` (in
+// Once, the start-up check was length-only, so `my_very_long_and_safe_secret_key` (in
 // jwt_tool's common-secrets list, cracked at once) was accepted. Secrets of evidently low entropy
-// are refused with a message naming the path and saying how to make one (DESIGN: keys at start-up).
+// are refused with a message naming the path and saying how to make one (docs/security.md, "Weak secrets").
 
 const users = testUsers();
 

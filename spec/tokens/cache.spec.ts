@@ -7,7 +7,7 @@ import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { secretOf } from '../helpers/keys.js';
 
-// DESIGN.md: the verified-token cache (token.cache) skips the signature check for a token seen
+// docs/caches.md: the verified-token cache (token.cache) skips the signature check for a token seen
 // before, so every way a token stops being valid must also stop its entry from being used.
 // A hit answers the very payload object it cached (frozen, shared); a verification makes a new
 // one: payload identity tells a hit from a signature check.

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { type ClaimRules, validateClaims } from '../../lib/tokens/claims.js';
 import { TokenInvalidError } from '../../lib/errors.js';
 
-// The edges of the claim rules, one value either side (issue 11.9: the mutation run moved
+// The edges of the claim rules, one value either side (docs/mutation.md: the mutation run moved
 // these boundaries without a spec noticing).
 describe('claim rules at their boundaries', () => {
   const rules: ClaimRules = { leeway: 0, verifyExpiration: true, maxLifetime: 300, requireTokenId: false };

@@ -4,7 +4,7 @@ import { testUsers } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { keyPair } from '../helpers/keys.js';
 
-// DESIGN.md performance: refusing a forged token must cost no more than accepting a good one.
+// bench/README.md: refusing a forged token must cost no more than accepting a good one.
 // Capturing a stack trace per refusal cost more than the HMAC it refuses (bench/), so the
 // errors of the verify path are built without one, and the process-wide limit is left as it was.
 describe('refusals of the verify path', () => {
