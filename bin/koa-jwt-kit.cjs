@@ -12,7 +12,7 @@ const built = join(root, 'dist', 'cjs', 'cli', 'main.js');
 const source = join(root, 'lib', 'cli', 'main.ts');
 
 async function start() {
-  if (existsSync(built) && process.env.KOA_JWT_AUTH_FROM_SOURCE !== '1') return require(built).run();
+  if (existsSync(built) && process.env.KOA_JWT_KIT_FROM_SOURCE !== '1') return require(built).run();
   try {
     require.resolve('tsx');
   } catch {
@@ -22,7 +22,7 @@ async function start() {
   // What `node --import tsx` does: registers tsx's loader for every later import.
   await import('tsx');
   // Marks the process as able to import .ts config modules.
-  process.env.KOA_JWT_AUTH_TSX = '1';
+  process.env.KOA_JWT_KIT_TSX = '1';
   const cli = await import(pathToFileURL(source).href);
   return cli.run();
 }

@@ -11,7 +11,7 @@ export const DEFAULT_CONFIG_FILES = ['koa-jwt-kit.config.js', 'koa-jwt-kit.confi
 const dynamicImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (extname(file) === '.ts' && !process.execArgv.join(' ').includes('tsx') && !process.env.KOA_JWT_AUTH_TSX) {
+  if (extname(file) === '.ts' && !process.execArgv.join(' ').includes('tsx') && !process.env.KOA_JWT_KIT_TSX) {
     try {
       // What `node --import tsx` does: registers tsx's loader for every later import.
       await dynamicImport('tsx');

@@ -22,7 +22,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', KOA_JWT_AUTH_FROM_SOURCE: '1', KOA_JWT_CLI_SECRET: secret, ...env },
+      env: { ...process.env, NODE_ENV: 'test', KOA_JWT_KIT_FROM_SOURCE: '1', KOA_JWT_CLI_SECRET: secret, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -99,7 +99,7 @@ describe('koa-jwt-kit keys', () => {
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'koa-jwt-kit.cjs');
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [bin, 'keys', 'generate', '--alg', 'EdDSA', '--kid', 'spawned', '--dir', dir], {
-        env: { ...process.env, KOA_JWT_AUTH_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, KOA_JWT_KIT_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
       });
       let out = '';
       child.stdout.on('data', (d) => { out += d; });

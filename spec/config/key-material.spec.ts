@@ -67,30 +67,30 @@ describe('key material', () => {
   });
 
   describe("'env:' references", () => {
-    const names = ['KOA_JWT_AUTH_SPEC_SECRET', 'KOA_JWT_AUTH_SPEC_PEM', 'KOA_JWT_AUTH_SPEC_UNSET'];
+    const names = ['KOA_JWT_KIT_SPEC_SECRET', 'KOA_JWT_KIT_SPEC_PEM', 'KOA_JWT_KIT_SPEC_UNSET'];
     afterEach(() => {
       for (const name of names) delete process.env[name];
     });
 
     it('reads a secret from the environment', async () => {
-      process.env.KOA_JWT_AUTH_SPEC_SECRET = SECRET;
-      await roundTrip({ secret: 'env:KOA_JWT_AUTH_SPEC_SECRET' });
+      process.env.KOA_JWT_KIT_SPEC_SECRET = SECRET;
+      await roundTrip({ secret: 'env:KOA_JWT_KIT_SPEC_SECRET' });
     });
 
     it('reads a PEM with escaped newlines from the environment', async () => {
-      process.env.KOA_JWT_AUTH_SPEC_PEM = rsa().privatePem.replace(/\n/g, '\\n');
-      await roundTrip({ algorithm: 'RS256', privateKey: 'env:KOA_JWT_AUTH_SPEC_PEM' });
+      process.env.KOA_JWT_KIT_SPEC_PEM = rsa().privatePem.replace(/\n/g, '\\n');
+      await roundTrip({ algorithm: 'RS256', privateKey: 'env:KOA_JWT_KIT_SPEC_PEM' });
     });
 
     it('refuses an unset variable, naming it', () => {
-      const err = configErrorOf({ keys: { secret: 'env:KOA_JWT_AUTH_SPEC_UNSET' }, users: testUsers() });
+      const err = configErrorOf({ keys: { secret: 'env:KOA_JWT_KIT_SPEC_UNSET' }, users: testUsers() });
       expect(err.path).to.equal('keys.secret');
-      expect(err.message).to.contain('KOA_JWT_AUTH_SPEC_UNSET');
+      expect(err.message).to.contain('KOA_JWT_KIT_SPEC_UNSET');
     });
 
     it('checks the length of the secret it read', () => {
-      process.env.KOA_JWT_AUTH_SPEC_SECRET = 'too-short';
-      expect(configErrorOf({ keys: { secret: 'env:KOA_JWT_AUTH_SPEC_SECRET' }, users: testUsers() }).message).to.contain('at least 32 bytes');
+      process.env.KOA_JWT_KIT_SPEC_SECRET = 'too-short';
+      expect(configErrorOf({ keys: { secret: 'env:KOA_JWT_KIT_SPEC_SECRET' }, users: testUsers() }).message).to.contain('at least 32 bytes');
     });
   });
 
