@@ -1,6 +1,5 @@
 import ms from 'ms';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
 
 /** A duration as config takes it: seconds as a number, or an `ms`-style string ('5m', '7d'). */
 export type Duration = number | string;
@@ -30,20 +29,6 @@ export function secondsOf(value: unknown): number | { problem: string } {
     return millis / 1000;
   }
   return { problem: `expected seconds or a duration such as '5m', got ${typeof value}` };
-}
-
-/**
- * Seconds, as a non-negative number. Throws a ConfigError naming `path` for anything else.
- *
- * @example
- * ```ts
- * parseDuration(process.env.TOKEN_TTL ?? '5m', 'token.expiresIn'); // 300
- * ```
- */
-export function parseDuration(value: Duration, path: string): number {
-  const seconds = secondsOf(value);
-  if (typeof seconds !== 'number') throw new ConfigError(path, seconds.problem);
-  return seconds;
 }
 
 /** A Duration in the config schema: parsed to seconds, or an issue saying what is wrong at its path. */

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { Keyring } from '../keyring/keyring.js';
 import type { KeyState } from '../keyring/key.js';
-import type { KeyMaterial } from '../keyring/material.js';
 import type { Store } from '../stores/store.js';
 import type { configSchema } from './schema.js';
 
@@ -21,9 +20,6 @@ export type ResolvedConfig = ParsedConfig & {
   readonly keyring: Keyring;
   readonly store: Store;
 };
-
-/** Key material keyed by kid: `{ '2026-11': pem }`. */
-export type KeysByKid = { [kid: string]: KeyMaterial };
 
 /** A cookie's options after parsing. */
 export interface ResolvedCookie {

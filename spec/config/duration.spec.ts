@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { parseDuration } from '../../lib/config/duration.js';
+import { secondsOf } from '../../lib/config/duration.js';
 import { ConfigError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
+import { configErrorOf } from '../helpers/config.js';
 
 describe('durations', () => {
   const cases: Array<[number | string, number]> = [
@@ -10,16 +11,17 @@ describe('durations', () => {
   ];
   for (const [input, seconds] of cases) {
     it(`reads ${JSON.stringify(input)} as ${seconds} s`, () => {
-      expect(parseDuration(input, 'x')).to.equal(seconds);
+      expect(secondsOf(input)).to.equal(seconds);
     });
   }
 
   it('reads a bare number string as seconds, not milliseconds', () => {
-    expect(parseDuration('30', 'x')).to.equal(30);
+    expect(secondsOf('30')).to.equal(30);
   });
 
   it('names the path in its error', () => {
-    expect(() => parseDuration('a while', 'token.leeway')).to.throw(ConfigError, /^token\.leeway: /);
+    expect(configErrorOf(testConfig({ token: { leeway: 'a while' } }))).to.be.instanceOf(ConfigError)
+      .with.property('message').that.matches(/^token\.leeway: /);
   });
 
   it('applies to token.expiresIn, token.leeway and refresh.expiresIn', () => {
