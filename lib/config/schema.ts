@@ -45,9 +45,11 @@ const algorithm = z.enum(ALGORITHMS, {
     ? "'none' (unsigned tokens) is never accepted"
     : `unknown algorithm ${JSON.stringify(issue.input)}; expected one of ${ALGORITHMS.join(', ')}`),
 });
+// An HTTP token (RFC 9110 §5.6.2: tchar), the grammar of header names, auth schemes and cookie names.
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // What the cookies package (Koa's ctx.cookies) accepts: checked here so that a wrong value
 // stops start-up instead of throwing on the first obtain (a 500).
-const cookieName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a cookie name: an HTTP token, without spaces, ';' or '='");
+const cookieName = z.string().regex(HTTP_TOKEN, "expected a cookie name: an HTTP token, without spaces, ';' or '='");
 const cookieOptions = z.strictObject({
   name: cookieName,
   domain: z.string().regex(/^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'expected a domain name').optional(),
@@ -150,7 +152,7 @@ const shape = z.strictObject({
      * from the signing key, so it changes when that key does).
      */
     csrf: z.strictObject({
-      header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name').default('x-csrf-token'),
+      header: z.string().regex(HTTP_TOKEN, 'expected an HTTP header name').default('x-csrf-token'),
       // An origin as browsers send it: scheme://host[:port], no path and no trailing slash.
       origins: z.array(z.string().regex(/^https?:\/\/[^/?#\s]+$/, "expected an origin such as 'https://app.example' (no path, no trailing slash)")).default([]),
       secret: material.optional(),
@@ -158,7 +160,7 @@ const shape = z.strictObject({
   }).prefault({}),
   header: z.strictObject({
     /** The Authorization scheme, and the scheme of WWW-Authenticate. */
-    prefix: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP auth scheme token such as Bearer').default('Bearer'),
+    prefix: z.string().regex(HTTP_TOKEN, 'expected an HTTP auth scheme token such as Bearer').default('Bearer'),
   }).prefault({}),
   /** The access token in a cookie too. */
   cookie: cookie.default(false),

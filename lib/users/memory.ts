@@ -1,6 +1,6 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { lookupNow } from './lookup-now.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { dummyHash, SCRYPT, scryptString, verifyPassword } from './password.js';
 import type { AuthUser, UserProvider } from './provider.js';
 
 /** One user of memoryUsers: a plain `password` (hashed when the provider is built) or a `passwordHash`. */
@@ -8,8 +8,7 @@ export type MemoryUserInput = AuthUser & ({ password: string; passwordHash?: nev
 
 function hashSync(password: string): string {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$16384$8$1$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  return scryptString(salt, scryptSync(password, salt, SCRYPT.keylen, SCRYPT.options));
 }
 
 /**

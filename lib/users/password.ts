@@ -4,6 +4,11 @@ import { currentPasswordScope, outsidePasswordScope } from './password-scope.js'
 
 // scrypt with Django's default cost (N = 2^14, r = 8, p = 1): memory-hard, in node:crypto.
 const N = 16384, R = 8, P = 1, KEYLEN = 32;
+/** The scrypt parameters of a new hash (hashPassword, and memoryUsers' synchronous hashing). */
+export const SCRYPT = { keylen: KEYLEN, options: { N, r: R, p: P, maxmem: 64 * 1024 * 1024 } } as const;
+
+/** `scrypt$N$r$p$salt$hash` (base64url) of a hash made with SCRYPT: the format verifyPassword reads. */
+export const scryptString = (salt: Buffer, hash: Buffer): string => `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 
 // Django's PBKDF2 hashers (django.contrib.auth.hashers): `<algorithm>$<iterations>$<salt>$<base64 hash>`,
 // the hash as long as the digest. The iteration cap keeps one stored hash from costing seconds.
@@ -37,8 +42,8 @@ function bounded<T>(task: () => Promise<T>): Promise<T> {
 export async function hashPassword(password: string): Promise<string> {
   if (typeof password !== 'string' || password.length === 0) throw new TypeError('hashPassword: password must be a non-empty string');
   const salt = randomBytes(16);
-  const hash = await bounded(() => scryptAsync(password, salt, KEYLEN, { N, r: R, p: P, maxmem: 64 * 1024 * 1024 }));
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+  const hash = await bounded(() => scryptAsync(password, salt, SCRYPT.keylen, SCRYPT.options));
+  return scryptString(salt, hash);
 }
 
 type Parsed =
