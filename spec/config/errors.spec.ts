@@ -307,4 +307,25 @@ describe('config errors', () => {
       expect(configErrorOf({ keys: { secret: SECRET }, users, userSecrets: 'yes' }).path).to.equal('userSecrets');
     });
   });
+  describe('HTTP tokens (RFC 9110 tchar): a cookie name, the CSRF header, the auth scheme', () => {
+    const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+      ['refresh.cookie', { refresh: { pair: true, cookie: 'refresh token' } }, /expected a cookie name/],
+      ['refresh.csrf.header', { refresh: { csrf: { header: 'x-csrf:token' } } }, /expected an HTTP header name/],
+      ['header.prefix', { header: { prefix: 'Bear er' } }, /expected an HTTP auth scheme token/],
+    ];
+    for (const [path, config, message] of cases) {
+      it(`refuses a space or a separator in ${path}, naming the path`, () => {
+        const err = configErrorOf({ keys: { secret: SECRET }, users, ...config });
+        expect(err.path).to.equal(path);
+        expect(err.message).to.match(message);
+      });
+    }
+
+    it('accepts every tchar', () => {
+      const tchars = "!#$%&'*+-.^_`|~09AZaz";
+      const auth = koaJwt({ keys: { secret: SECRET }, users, header: { prefix: tchars }, refresh: { csrf: { header: tchars } } });
+      expect(auth.config.header.prefix).to.equal(tchars);
+      void auth.close();
+    });
+  });
 });
