@@ -6,7 +6,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * `keys.jwksUri`, checked: https, or http only to this machine or with `keys.jwksAllowHttp`.
  * The keys of an http JWKS can be swapped in transit, and whoever swaps them signs tokens this
- * service accepts (RFC 8725 §3.10; docs/security.md, "Remote JWKS"; spec/security/remote-jwks).
+ * service accepts (docs/security.md, "Remote JWKS"; spec/security/remote-jwks).
  *
  * @example
  * ```ts
