@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
-import { InvalidRequestError, KoaJwtError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import { KoaJwtError } from '../errors.js';
 import type { StoreFailureEvents } from '../stores/failure-events.js';
 
 /**
@@ -29,15 +29,12 @@ export function fail(ctx: Context, err: unknown, config: Pick<ResolvedConfig, 'e
   ctx.set('Cache-Control', 'no-store');
 }
 
-/** Known errors as KoaJwtErrors; undefined for anything that is a real server fault. */
+/**
+ * Our errors; undefined for anything else, which goes to Koa's error handling as it is: a
+ * request body is read (and its errors turned into ours) in lib/routes/body.ts, so an HTTP error
+ * arriving here was thrown by the application's own callback (`ctx.throw(400, 'no tenant')` in
+ * `token.payload`) and keeps the status and message the application gave it.
+ */
 export function toKoaJwtError(err: unknown): KoaJwtError | undefined {
-  if (err instanceof KoaJwtError) return err;
-  const e = err as { status?: number; type?: string; expose?: boolean; message?: string };
-  // Body parser errors (co-body, raw-body) carry status and expose.
-  if (e && typeof e.status === 'number' && (e.expose || err instanceof SyntaxError)) {
-    if (e.status === 413) return new PayloadTooLargeError('The request body is too large.');
-    if (e.status === 415) return new UnsupportedMediaTypeError(e.message ?? 'Unsupported media type.');
-    if (e.status === 400) return new InvalidRequestError(err instanceof SyntaxError || e.type === 'entity.parse.failed' ? 'The request body is not valid JSON.' : `The request body could not be read (${e.message}).`);
-  }
-  return undefined;
+  return err instanceof KoaJwtError ? err : undefined;
 }
