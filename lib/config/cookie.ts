@@ -1,5 +1,34 @@
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import type { CookieConfig, ResolvedCookie } from './types.js';
+import { HTTP_TOKEN } from './http-token.js';
+
+// What the cookies package (Koa's ctx.cookies) accepts: checked here so that a wrong value
+// stops start-up instead of throwing on the first obtain (a 500).
+const cookieName = z.string().regex(HTTP_TOKEN, "expected a cookie name: an HTTP token, without spaces, ';' or '='");
+const cookieOptions = z.strictObject({
+  name: cookieName,
+  domain: z.string().regex(/^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'expected a domain name').optional(),
+  path: z.string().regex(/^\/[ -:=-~]*$/, "expected a path starting with '/' without ';' or control characters").optional(),
+  secure: z.boolean().optional(),
+  sameSite: z.enum(['strict', 'lax', 'none']).optional(),
+  httpOnly: z.boolean().optional(),
+});
+
+/** The config of a cookie (`cookie`, `refresh.cookie`, `impersonation.cookie`): `false`, a name, or its options. */
+export const cookieSchema = z.union([z.literal(false), cookieName, cookieOptions], { message: 'expected false, a cookie name, or { name, domain, path, secure, sameSite, httpOnly }' });
+
+/** A cookie: `false`, a name, or `{ name, domain, path, secure, sameSite, httpOnly }`. */
+export type CookieConfig = z.input<typeof cookieOptions>;
+
+/** A cookie's options after parsing. */
+export interface ResolvedCookie {
+  readonly name: string;
+  readonly domain?: string;
+  readonly path: string;
+  readonly secure: boolean;
+  readonly sameSite: 'strict' | 'lax' | 'none';
+  readonly httpOnly: boolean;
+}
 
 /**
  * `false`, a name, or options → resolved cookie options (HttpOnly, SameSite=Lax, Secure outside

@@ -1,10 +1,11 @@
 import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
-import { importSecret } from '../keyring/material.js';
-import type { KoaJwtConfig, ResolvedCookie } from './types.js';
+import { importSecret, type KeyMaterial } from '../keyring/material.js';
+import type { ResolvedCookie } from './cookie.js';
 
-type CsrfIn = NonNullable<NonNullable<KoaJwtConfig['refresh']>['csrf']>;
+/** The part of `refresh.csrf` read here. */
+interface CsrfIn { readonly secret?: KeyMaterial | undefined }
 
 // HKDF's info string: a key derived for this one use can never be confused with the signing key.
 const INFO = 'koa-jwt-kit refresh-cookie csrf v1';

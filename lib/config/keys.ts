@@ -3,9 +3,14 @@ import { ConfigError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from '../keyring/algorithms.js';
 import { assertKeyFitsAlgorithm, assertStrongSecret, createKey, isValidKid, type Key, MAX_KID_LENGTH } from '../keyring/key.js';
 import { importPrivateKey, importPublicKey, importSecret, type KeyMaterial, secretMaySign } from '../keyring/material.js';
-import type { KoaJwtConfig } from './types.js';
 
-type KeysSection = NonNullable<KoaJwtConfig['keys']>;
+/** The part of `keys` read here: scalar, list or `{ kid: material }` each. */
+interface KeysSection {
+  readonly secret?: unknown;
+  readonly privateKey?: unknown;
+  readonly publicKey?: unknown;
+  readonly insistOnKid?: boolean | undefined;
+}
 interface Entry { material: KeyMaterial; path: string; kid?: string }
 
 function isDict(value: unknown): value is Record<string, KeyMaterial> {

@@ -8,9 +8,10 @@ import type { Key } from '../keyring/key.js';
 import { importSecret, type KeyMaterial } from '../keyring/material.js';
 import type { Store } from '../stores/store.js';
 import type { AuthUser, UserProvider } from '../users/provider.js';
-import { resolveCookie } from './cookie.js';
+import { cookieSchema as cookie, resolveCookie } from './cookie.js';
 import { resolveCsrfKey } from './csrf.js';
 import { durationSchema } from './duration.js';
+import { HTTP_TOKEN } from './http-token.js';
 import { resolveJwksUri } from './jwks-uri.js';
 import { resolveStaticKeys } from './keys.js';
 import { checkRotationTimings } from './rotation-timing.js';
@@ -45,22 +46,6 @@ const algorithm = z.enum(ALGORITHMS, {
     ? "'none' (unsigned tokens) is never accepted"
     : `unknown algorithm ${JSON.stringify(issue.input)}; expected one of ${ALGORITHMS.join(', ')}`),
 });
-// An HTTP token (RFC 9110 §5.6.2: tchar), the grammar of header names, auth schemes and cookie names.
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// What the cookies package (Koa's ctx.cookies) accepts: checked here so that a wrong value
-// stops start-up instead of throwing on the first obtain (a 500).
-const cookieName = z.string().regex(HTTP_TOKEN, "expected a cookie name: an HTTP token, without spaces, ';' or '='");
-const cookieOptions = z.strictObject({
-  name: cookieName,
-  domain: z.string().regex(/^([.]?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)([.][a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'expected a domain name').optional(),
-  path: z.string().regex(/^\/[ -:=-~]*$/, "expected a path starting with '/' without ';' or control characters").optional(),
-  secure: z.boolean().optional(),
-  sameSite: z.enum(['strict', 'lax', 'none']).optional(),
-  httpOnly: z.boolean().optional(),
-});
-const cookie = z.union([z.literal(false), cookieName, cookieOptions], { message: 'expected false, a cookie name, or { name, domain, path, secure, sameSite, httpOnly }' });
-/** A cookie: `false`, a name, or `{ name, domain, path, secure, sameSite, httpOnly }`. */
-export type CookieConfig = z.input<typeof cookieOptions>;
 
 const rotation = z.strictObject({
   /** How often a new signing key takes over. */

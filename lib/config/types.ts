@@ -21,16 +21,7 @@ export type ResolvedConfig = ParsedConfig & {
   readonly store: Store;
 };
 
-/** A cookie's options after parsing. */
-export interface ResolvedCookie {
-  readonly name: string;
-  readonly domain?: string;
-  readonly path: string;
-  readonly secure: boolean;
-  readonly sameSite: 'strict' | 'lax' | 'none';
-  readonly httpOnly: boolean;
-}
-
-export type { CookieConfig, IssueResult, PairConfig, RotationConfig } from './schema.js';
+export type { CookieConfig, ResolvedCookie } from './cookie.js';
+export type { IssueResult, PairConfig, RotationConfig } from './schema.js';
 export type { HashingConfig, ResolvedLimit, ThrottleConfig, ThrottleLimit } from './throttle.js';
 export type { KeyState };
