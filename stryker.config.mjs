@@ -13,6 +13,8 @@
 // check and the keyring) would run for every mutant and kill nothing a nearer spec misses.
 // Fewer specs can only lower a score, never raise it.
 const SCOPES = {
+  // The store contract's own spec only: broken-stores.spec.ts runs the contract in a child mocha
+  // (it cannot run in the sandbox and failed the dry run), the Redis ones need a redis-server.
   tokens: {
     mutate: [
       'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
@@ -22,7 +24,7 @@ const SCOPES = {
     spec: [
       'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
       'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
-      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/**/*.spec.ts', 'spec/users/mongoose.spec.ts',
+      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/stores.spec.ts', 'spec/users/mongoose.spec.ts',
     ],
   },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.

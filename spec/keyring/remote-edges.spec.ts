@@ -99,7 +99,7 @@ describe('remote key source: edges (keys.jwksUri)', function () {
     const empty: Record<string, unknown[]> = {
       'no keys at all': [],
       'only entries that are dropped (null, a string, use "enc")': [null, 'k1', 42, { ...keyPair('P-256', 'k1').publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'enc' }],
-      'only keys jwks-rsa cannot import (not a point of P-256)': [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA', kid: 'k1', alg: 'ES256' }],
+      'only keys that cannot be imported (not a point of P-256)': [{ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA', kid: 'k1', alg: 'ES256' }],
     };
     for (const [name, keys] of Object.entries(empty)) {
       it(name, async function () {
@@ -211,6 +211,11 @@ describe('remote key source: edges (keys.jwksUri)', function () {
         expect(await rejection(auth.verify(rsaToken('rs', alg))), alg).to.include({ code: 'token_invalid', status: 401 });
       }
       await auth.close();
+    });
+
+    it('a JWK whose key_ops allow "verify" (and "use": "sig") is taken', async function () {
+      server.keys = [rsaJwk('ops', { alg: 'RS256', key_ops: ['verify'] })];
+      expect((await source({ algorithms: ['RS256'] }).getKey('ops', 'RS256'))?.kid).to.equal('ops');
     });
 
     it('a JWK without alg verifies every configured algorithm of its type', async function () {

@@ -74,8 +74,32 @@ describe('remote key source: what a JWKS may cost (keys.jwksMaxKeys, import on f
       expect(imports.get('off-curve')).to.equal(1);
       expect(onError.callCount).to.equal(1);
       expect(onError.firstCall.args[1]).to.deep.equal({ kid: 'off-curve' });
+      expect((onError.firstCall.args[0] as Error).cause, 'the import error, as the cause').to.be.instanceOf(Error);
       expect(server.requests, 'a kid the document names is not a reason to refetch').to.equal(1);
     });
+  });
+
+  it('a token without kid is not tried against a candidate refused at import, nor is it an error', async function () {
+    server.keys.push({ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA', kid: 'off-curve', alg: 'ES256' });
+    const onError = sinon.spy();
+    const remote = source({ onError });
+    expect((await remote.getKeys('ES256')).map((k) => k.kid)).to.deep.equal(['k0', 'k1', 'k2']);
+    expect(onError.firstCall.args[1]).to.deep.equal({ kid: 'off-curve' });
+  });
+
+  it('the error event of a refused key names the document it came from and the check it failed', async function () {
+    server.keys.push({ ...keyPair('P-256', 'misfit').publicKey.export({ format: 'jwk' }), kid: 'misfit', alg: 'RS256' });
+    const onError = sinon.spy();
+    expect(await source({ onError, algorithms: ['ES256', 'RS256'] }).getKey('misfit', 'RS256')).to.equal(undefined);
+    expect((onError.firstCall.args[0] as Error).message).to.equal(`JWKS ${server.uri}: the key misfit is refused: jwks(${server.uri}).publicKey: RS256 needs an RSA key, got ec`);
+  });
+
+  it('a kid the document does not name is not imported: no error event, whatever the refetch finds', async function () {
+    const onError = sinon.spy();
+    const remote = source({ onError });
+    expect(await remote.getKey('nowhere', 'ES256')).to.equal(undefined);
+    expect(server.requests, 'the unknown kid refetched once').to.equal(2);
+    expect(onError.callCount).to.equal(0);
   });
 
   it('picks the candidates of a token without kid from the JWK members alone: alg if named, else kty and crv', function () {
@@ -91,6 +115,8 @@ describe('remote key source: what a JWKS may cost (keys.jwksMaxKeys, import on f
     expect(jwkMayVerify({ kty: 'OKP', crv: 'Ed25519', kid: 'o' }, 'EdDSA')).to.equal(true);
     expect(jwkMayVerify({ kty: 'OKP', crv: 'Ed25519', kid: 'o' }, 'ES256')).to.equal(false);
     expect(jwkMayVerify({ kty: 'oct', kid: 's' }, 'HS256')).to.equal(false);
+    expect(jwkMayVerify(ec('secp256k1'), 'RS256'), 'an EC key of a curve no alg names verifies no RSA alg').to.equal(false);
+    expect(jwkMayVerify({ kty: 'EC', kid: 'no-crv' }, 'EdDSA')).to.equal(false);
   });
 
   describe('keys.jwksMaxKeys', function () {
@@ -105,6 +131,14 @@ describe('remote key source: what a JWKS may cost (keys.jwksMaxKeys, import on f
       ]);
       for (const kid of ['k5', 'k7']) expect(await rejection(auth.verify(es256(kid))), kid).to.include({ code: 'token_invalid', status: 401 });
       await auth.close();
+    });
+
+    it('a document of exactly jwksMaxKeys keys is taken whole, without an error event', async function () {
+      for (let i = 3; i < 5; i++) server.publish(`k${i}`, 'k0');
+      const onError = sinon.spy();
+      const remote = source({ onError, maxKeys: 5 });
+      expect((await remote.getKey('k4', 'ES256'))?.kid).to.equal('k4');
+      expect(onError.callCount).to.equal(0);
     });
 
     it('defaults to 100 keys', async function () {

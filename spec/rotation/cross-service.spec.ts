@@ -17,7 +17,7 @@ const START = 20_100 * EVERY + 5 * DAY;
 const SLOT_END = 20_101 * EVERY;
 
 describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (two loopback ports)', () => {
-  // Only Date and performance.now are simulated: the HTTP servers and jwks-rsa keep real timers and sockets.
+  // Only Date and performance.now are simulated: the HTTP servers keep real timers and sockets.
   let clock: sinon.SinonFakeTimers;
   let issuer: KoaJwt;
   let verifier: KoaJwt;

@@ -101,6 +101,16 @@ describe('attack: a misbehaving remote JWKS (keys.jwksUri)', function () {
       expect(issuer.requests).to.equal(3);
     });
 
+    it('a request that comes while the last fetch the bucket allowed is running waits for it, rather than a 503', async function () {
+      const remote = createRemoteKeySource({ jwksUri: issuer.uri, algorithms: ['ES256'], now });
+      expect(await rejection(remote.getKey('k1', 'ES256'))).to.be.instanceOf(KeySourceUnavailableError);
+      issuer.behaviour = (_req, res) => issuer.serve(res, { keys: [esJwk('k1'), esJwk('k2')] });
+      // The second fetch empties the bucket; the third ask comes while it runs.
+      const asks = [remote.getKey('k1', 'ES256'), remote.getKey('k2', 'ES256')];
+      expect((await Promise.all(asks)).map((k) => k?.kid)).to.deep.equal(['k1', 'k2']);
+      expect(issuer.requests).to.equal(2);
+    });
+
     it('over HTTP: every request answers 503 temporarily_unavailable with Retry-After, and the fetches stay within the burst', async function () {
       const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: issuer.uri } });
       const app = new Koa();
@@ -221,7 +231,7 @@ describe('attack: a misbehaving remote JWKS (keys.jwksUri)', function () {
       'an RSA key of 1024 bits': { ...weakRsa.publicKey.export({ format: 'jwk' }), kid: 'rsa1024', alg: 'RS256' },
     };
 
-    it('secrets and private keys are dropped from the document before jwks-rsa sees it', function () {
+    it('secrets and private keys are dropped from the document before any key is imported', function () {
       const kept = usableKeys({ keys: [refused['a secret (kty oct)'], refused['a private member d'], esJwk('good')] }).keys;
       expect(kept.map((k) => k.kid)).to.deep.equal(['good']);
     });
