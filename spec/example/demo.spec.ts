@@ -1,6 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,22 +8,12 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { readmeCurlLines } from '../docs/readme-curl.js';
 import { decode } from '../helpers/tokens.js';
 import { hasCurl } from '../helpers/curl.js';
+import { freePort } from '../helpers/listen.js';
 
 // The demo service as a user runs it: its own process, its own port, driven over HTTP.
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A port nothing listens on right now (the kernel's choice, released at once). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Demo {
   child: ChildProcess;

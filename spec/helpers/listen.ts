@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 
 export interface Listening {
   readonly server: Server;
@@ -31,4 +31,16 @@ export async function listen(handler: RequestListener): Promise<Listening> {
       server.close((err) => (err ? reject(err) : resolve()));
     }),
   };
+}
+
+/** A loopback port nothing listens on right now (the kernel's choice, released at once). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createTcpServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { freePort } from './listen.js';
 
 // A real Redis for the specs: our own redis-server child when the binary is installed (a
 // random port, no persistence, a temp dir), else REDIS_URL, else the caller skips saying how.
@@ -33,16 +33,6 @@ const running = new Set<ChildProcess>();
 // mocha runs with --exit: whatever is still running goes with the process.
 process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A redis-server child process on 127.0.0.1.
