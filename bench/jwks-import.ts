@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { detachedKeyPair } from '../lib/keyring/key-pair.js';
 
 // npx tsx bench/jwks-import.ts [stall|outage|exponent ...] [--lib DIR]
 //
@@ -55,7 +56,7 @@ async function longestStall(work: () => Promise<unknown>): Promise<{ stallMs: nu
 
 async function stall(): Promise<void> {
   const keys = Array.from({ length: 6001 }, (_, i) => {
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { publicKey } = detachedKeyPair(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
     return { ...publicKey.export({ format: 'jwk' }), kid: `k${i}`, alg: 'ES256', use: 'sig' };
   });
   const body = JSON.stringify({ keys });
@@ -111,7 +112,7 @@ async function outage(): Promise<void> {
 }
 
 async function exponent(): Promise<void> {
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+  const { publicKey } = detachedKeyPair(generateKeyPairSync('rsa', { modulusLength: 3072 }));
   const jwk = publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   // A 3071-bit odd public exponent below n: each signature check is a 3071-bit exponentiation.
   const e = randomBytes(384);

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { KoaJwtError, StoreUnavailableError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from './algorithms.js';
 import { isEnvelope, openKey, sealKey } from './envelope.js';
+import { detachedKeyPair } from './key-pair.js';
 import type { JwkObject } from './material.js';
 import { planRotation, type RotationPlan, slotKid, slotOf } from './rotation-plan.js';
 import type { StoredSigningKey } from '../stores/store.js';
@@ -38,9 +39,9 @@ export function generateKeyPair(alg: Algorithm): KeyPairKeyObjectResult {
   const info = algorithmInfo(alg);
   switch (info.family) {
     // A plain RSA key for PS* too: an RSA-PSS-only key cannot be published as a JWK.
-    case 'rsa': return generateKeyPairSync('rsa', { modulusLength: 2048 });
-    case 'ec': return generateKeyPairSync('ec', { namedCurve: info.curve! });
-    case 'okp': return generateKeyPairSync('ed25519');
+    case 'rsa': return detachedKeyPair(generateKeyPairSync('rsa', { modulusLength: 2048 }));
+    case 'ec': return detachedKeyPair(generateKeyPairSync('ec', { namedCurve: info.curve! }));
+    case 'okp': return detachedKeyPair(generateKeyPairSync('ed25519'));
     default: throw new Error(`koa-jwt-kit: managed rotation cannot generate ${alg} keys`);
   }
 }

@@ -9,6 +9,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
+import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 
 /** Signs and verifies one token with the config, proving the key material was understood. */
 async function roundTrip(keys: KoaJwtConfig['keys']): Promise<void> {
@@ -106,7 +107,7 @@ describe('key material', () => {
 
 describe('JWK kids in config', () => {
   it("names a key by the JWK's own kid when the config gives none", async () => {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey } = detachedKeyPair(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
     const jwk = { ...(privateKey.export({ format: 'jwk' }) as JwkObject), kid: 'from-the-jwk' };
     const auth = koaJwt({ keys: { algorithm: 'ES256', privateKey: jwk }, users: testUsers() });
     expect(auth.keyring.list().map((k) => k.kid)).to.deep.equal(['from-the-jwk']);

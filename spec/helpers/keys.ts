@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 
 // Test keys are generated at run time (never production keys) and cached per process:
 // an RSA key costs ~100 ms, so every suite shares the same few.
@@ -16,7 +17,13 @@ export type KeyKind = 'rsa' | 'rsa1024' | 'rsa-pss' | 'P-256' | 'P-384' | 'P-521
 
 const cache = new Map<string, TestKeyPair>();
 
+// Re-imported (detachedKeyPair): specs export these keys as JWKs, which can hang Node 20 for
+// good while the generating job is being collected (lib/keyring/key-pair.ts).
 function generate(kind: KeyKind): { privateKey: KeyObject; publicKey: KeyObject } {
+  return detachedKeyPair(generated(kind));
+}
+
+function generated(kind: KeyKind): { privateKey: KeyObject; publicKey: KeyObject } {
   switch (kind) {
     case 'rsa': return generateKeyPairSync('rsa', { modulusLength: 2048 });
     case 'rsa1024': return generateKeyPairSync('rsa', { modulusLength: 1024 });

@@ -15,6 +15,7 @@ import type { Store, StoredSigningKey } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
+import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 
 const alice = { id: '1', username: 'alice' };
 const MINUTE = 60_000;
@@ -247,7 +248,7 @@ describe('managed rotation: what each sync does', () => {
       await maker.ready();
       await maker.close();
       const [good] = await store.signingKeys.list();
-      const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+      const jwk = detachedKeyPair(generateKeyPairSync('ec', { namedCurve: 'P-256' })).privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
       const earlier = (minutes: number) => new Date(good!.activatesAt!.getTime() - minutes * MINUTE);
       const unreadable: StoredSigningKey[] = [
         { kid: 'as-pem', alg: 'ES256', state: 'retired', privateJwk: keyPair('P-256').privatePem, createdAt: earlier(20), activatesAt: earlier(20) },

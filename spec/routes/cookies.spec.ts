@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { buildApp } from '../helpers/app.js';
+import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 
 describe('token cookies', () => {
   it('sets a Secure cookie on obtain even when Koa sees plain HTTP (TLS ended at a proxy), instead of a 500', async () => {
@@ -14,7 +15,7 @@ describe('token cookies', () => {
 
   it('answers a verify-only service\'s obtain with 404 not_available, not a server error', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
-    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { publicKey } = detachedKeyPair(generateKeyPairSync('ec', { namedCurve: 'P-256' }));
     const { request, auth } = buildApp({}, { config: { keys: { algorithm: 'ES256', publicKey } } });
     const res = await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' });
     expect(res.status).to.equal(404);
