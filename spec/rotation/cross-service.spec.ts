@@ -23,11 +23,14 @@ describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (tw
   let verifier: KoaJwt;
   let issuerServer: Listening;
   let verifierServer: Listening;
-  let jwksRequests = 0;
+  let jwksRequests: number;
   // What to close, newest first: only what beforeEach got to open.
   const opened: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
+    // Counted per run: StrykerJS runs this spec once per mutant in one process, and a count
+    // carried over from the previous run failed it for every mutant after the second.
+    jwksRequests = 0;
     clock = sinon.useFakeTimers({ now: START, toFake: ['Date', 'performance'] });
     issuer = koaJwt({
       keys: { rotation: { algorithm: 'ES256', every: '30d', publishAhead: '1d', checkEvery: '1h' } },
