@@ -4,6 +4,7 @@ import { jwtVerify } from 'jose';
 import jwt from 'jsonwebtoken';
 import { do_not_optimize, measure } from 'mitata';
 import { BENCH_ALGS, type BenchAlg, type Fixture, forge, makeAuth, tokenOf } from './setup.js';
+import { internalsOf } from '../lib/internals.js';
 
 /** One measured line: median time per call in nanoseconds (the median resists the noise of a shared machine). */
 export interface MicroRow {
@@ -87,7 +88,7 @@ export async function runMicro(fixture: Fixture, options: { quick: boolean; filt
     // The same shape for acceptance and refusal: one promise, one reaction.
     add(alg, MICRO.ours, () => cached.verify(token).then(do_not_optimize));
     add(alg, MICRO.oursNoCache, () => plain.verify(token).then(do_not_optimize));
-    add(alg, MICRO.oursCore, () => do_not_optimize(plain.authority.authenticateNow(token)));
+    add(alg, MICRO.oursCore, () => do_not_optimize(internalsOf(plain).authority.authenticateNow(token)));
     add(alg, MICRO.oursForged, () => plain.verify(forged).then(undefined, do_not_optimize));
     if (alg !== 'EdDSA') {
       // jsonwebtoken has no EdDSA.
@@ -142,8 +143,8 @@ async function revocationBenches(fixture: Fixture): Promise<Array<[string, () =>
   const token = await tokenOf(plain);
   await plain.verify(token);
   await withCache.verify(token);
-  const { verifier } = plain.authority;
-  const cachedVerifier = withCache.authority.verifier;
+  const { verifier } = internalsOf(plain).authority;
+  const cachedVerifier = internalsOf(withCache).authority.verifier;
   return [
     ['verifySignatureAndClaims (token cache, no revocation check)', async () => do_not_optimize(await verifier.verifySignatureAndClaims(token))],
     ['verify (token cache + memory-store revocation check)', async () => do_not_optimize(await verifier.verify(token))],

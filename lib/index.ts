@@ -8,18 +8,29 @@
  * const auth = koaJwt({ keys: { secret: process.env.JWT_SECRET! }, users: memoryUsers([...]) });
  * ```
  */
-export { koaJwt, type KoaJwt } from './koa-jwt.js';
-export type { KoaJwtConfig, ResolvedConfig, CookieConfig, RotationConfig, PairConfig, IssueResult, ThrottleConfig, ThrottleLimit, HashingConfig } from './config/types.js';
+export { koaJwt, type KoaJwt, type Authentication } from './koa-jwt.js';
+export type { KoaJwtConfig, CookieConfig, RotationConfig, PairConfig, IssueResult, ThrottleConfig, ThrottleLimit, HashingConfig } from './config/types.js';
 export type { Duration } from './config/duration.js';
-export { resolveConfig } from './config/resolve.js';
-export * from './errors.js';
-export { Keyring, type KeyInfo, type KeyringChange, type RemoteKeySource } from './keyring/keyring.js';
-export { type Key, type KeySpec, type KeyState, thumbprint } from './keyring/key.js';
+// The error classes, their codes and the JSON body they answer with (docs/http.md); how a code
+// maps to a status stays inside the HTTP layer.
+export {
+  KoaJwtError, ConfigError, KeyInvalidError, KeyNotFoundError, TokenError,
+  CredentialsRequiredError, CredentialsBadFormatError, InvalidCredentialsError, TokenExpiredError,
+  TokenNotYetValidError, TokenInvalidError, TokenRevokedError, TokenReusedError,
+  RefreshExpiredError, UserNotFoundError, AccountDisabledError, InvalidRequestError,
+  RefreshNotAllowedError, ForbiddenError, CrossSiteRequestError, CsrfTokenError,
+  PayloadTooLargeError, UnsupportedMediaTypeError, NotAvailableError, MethodNotAllowedError,
+  StoreUnavailableError, KeySourceUnavailableError, SigningKeyUnavailableError, ThrottledError,
+  type KoaJwtErrorCode, type ErrorBody, type StoreCall,
+} from './errors.js';
+export type { KeyringAdmin as Keyring } from './keyring/keyring-admin.js';
+export type { KeyInfo, KeyringChange } from './keyring/keyring.js';
+export { type KeySpec, type KeyState, thumbprint } from './keyring/key.js';
 export { ALGORITHMS, type Algorithm } from './keyring/algorithms.js';
 export type { KeyMaterial, JwkObject } from './keyring/material.js';
 export type { PublicJwk } from './keyring/jwks.js';
 export type { JwtPayload } from './tokens/claims.js';
-export type { VerifiedToken } from './tokens/verifier.js';
+export type { JwsHeader } from './tokens/jws.js';
 export type { JwtState } from './middleware/authenticate.js';
 export type { RouterOptions } from './routes/router.js';
 export type { AuthUser, UserProvider } from './users/provider.js';

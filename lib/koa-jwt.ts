@@ -1,14 +1,16 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { type Authenticated, type Authority, createAuthority } from './authority.js';
+import { createAuthority } from './authority.js';
 import { tokenIds, userFields } from './event-fields.js';
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
 import { ConfigError } from './errors.js';
 import { assertUsersToIssue, buildRuntime } from './runtime.js';
-import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
-import type { Keyring } from './keyring/keyring.js';
+import type { IssueResult, KoaJwtConfig } from './config/types.js';
+import { type KeyringAdmin, keyringAdmin } from './keyring/keyring-admin.js';
+import { registerInternals } from './internals.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
+import type { JwsHeader } from './tokens/jws.js';
 import { jwksMiddleware } from './routes/jwks.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import { warnMemoryStoreInProduction } from './stores/production-warning.js';
@@ -16,6 +18,12 @@ import type { JwtPayload } from './tokens/claims.js';
 import { rejectLater } from './tokens/refusal.js';
 import type { AuthUser } from './users/provider.js';
 import { type AuthEventListener, type AuthEventName, AuthEvents } from './events.js';
+
+/** What `auth.authenticate` resolves: the user and the token, as the middleware sets `ctx.state.user` and `ctx.state.jwt`. */
+export interface Authentication {
+  readonly user: AuthUser;
+  readonly jwt: { readonly token: string; readonly header: JwsHeader; readonly payload: JwtPayload };
+}
 
 /**
  * A koaJwt instance: itself the required-authentication middleware, with the rest of the
@@ -32,8 +40,8 @@ export interface KoaJwt extends Middleware<JwtState> {
   issue(user: AuthUser, extraClaims?: Record<string, unknown>): Promise<IssueResult>;
   /** Verifies as the middleware does; resolves the payload or rejects with a typed error. */
   verify(token: string): Promise<JwtPayload>;
-  /** Verifies and loads the user, as the middleware does. */
-  authenticate(token: string): Promise<Authenticated>;
+  /** Verifies and loads the user, as the middleware does: what it would put on `ctx.state`. */
+  authenticate(token: string): Promise<Authentication>;
   /**
    * Revokes a token (a string, verified first) or a payload, with its whole refresh family;
    * resolves the revoked id. Idempotent.
@@ -42,11 +50,7 @@ export interface KoaJwt extends Middleware<JwtState> {
   /** With `userSecrets: true`: every earlier token of `user` stops working at once ("log out everywhere"). */
   rotateUserSecret(user: AuthUser | string | number): Promise<void>;
   /** The keyring: list, add, promote, retire, remove keys at run time. */
-  readonly keyring: Keyring;
-  /** The resolved, frozen config. */
-  readonly config: ResolvedConfig;
-  /** The token authority the HTTP layer translates to (for extensions and tests). */
-  readonly authority: Authority;
+  readonly keyring: KeyringAdmin;
   /**
    * Listens to an audit event: `login`, `login_failed`, `throttled`, `refresh`, `reuse_detected`,
    * `logout`, `logout_all`, `impersonate`, `key_change`, and `error` for background failures
@@ -120,10 +124,11 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
         return rejectLater(err);
       }
     },
-    authenticate: (token: string) => authority.authenticate(token),
-    keyring: resolved.keyring,
-    config: resolved,
-    authority,
+    // Copied out: the verified token also holds the key that verified it.
+    authenticate: (token: string) => authority.authenticate(token).then(({ user, verified }): Authentication => ({
+      user, jwt: { token: verified.token, header: verified.header, payload: verified.payload },
+    })),
+    keyring: keyringAdmin(resolved.keyring),
     ready: () => rotation?.ready() ?? Promise.resolve(),
     close: async () => {
       rotation?.close();
@@ -132,5 +137,6 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
     },
   };
   const auth: Middleware<JwtState> = (ctx, next) => required(ctx, next);
+  registerInternals(auth, { authority, config: resolved, keyring: resolved.keyring });
   return Object.defineProperties(auth, Object.getOwnPropertyDescriptors(members)) as KoaJwt;
 }

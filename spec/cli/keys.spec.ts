@@ -9,6 +9,7 @@ import { readManifest } from '../../lib/keyring/dir.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 function capture(): CommandIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -83,7 +84,7 @@ describe('koa-jwt-kit keys', () => {
     await run('promote', 'new');
     const auth = koaJwt({ keys: { algorithm: 'ES256', dir }, users: testUsers() });
     expect(decode((await auth.issue({ id: '1', username: 'alice' })).token).header.kid).to.equal('new');
-    expect(auth.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['new', 'old']);
+    expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['new', 'old']);
     await auth.close();
   });
 

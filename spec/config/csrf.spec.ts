@@ -5,13 +5,14 @@ import { csrfValue } from '../../lib/routes/csrf.js';
 import { testConfig, testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { keyPair } from '../helpers/keys.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('config: refresh.csrf', () => {
   const cookieConfig = (extra: KoaJwtConfig = {}): KoaJwtConfig => testConfig({ refresh: { pair: true, cookie: 'refresh_token' }, ...extra });
   const valueOf = (config: KoaJwtConfig): string => {
     const auth = koaJwt(config);
     void auth.close();
-    return csrfValue(auth.config.refresh.csrf.key!, 'family-1');
+    return csrfValue(internalsOf(auth).config.refresh.csrf.key!, 'family-1');
   };
 
   it('derives the CSRF key from the signing key: two instances with the same keys agree, another key disagrees', () => {

@@ -4,6 +4,7 @@ import { ConfigError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('durations', () => {
   const cases: Array<[number | string, number]> = [
@@ -26,15 +27,15 @@ describe('durations', () => {
 
   it('applies to token.expiresIn, token.leeway and refresh.expiresIn', () => {
     const auth = koaJwt(testConfig({ token: { expiresIn: '30', leeway: '1m' }, refresh: { expiresIn: '7d' } }));
-    expect(auth.config.token.expiresIn).to.equal(30);
-    expect(auth.config.token.leeway).to.equal(60);
-    expect(auth.config.refresh.expiresIn).to.equal(604_800);
+    expect(internalsOf(auth).config.token.expiresIn).to.equal(30);
+    expect(internalsOf(auth).config.token.leeway).to.equal(60);
+    expect(internalsOf(auth).config.refresh.expiresIn).to.equal(604_800);
   });
 
   it('defaults to 5 minutes for tokens and 7 days for refresh', () => {
     const auth = koaJwt(testConfig());
-    expect(auth.config.token.expiresIn).to.equal(300);
-    expect(auth.config.refresh.expiresIn).to.equal(604_800);
-    expect(auth.config.token.leeway).to.equal(0);
+    expect(internalsOf(auth).config.token.expiresIn).to.equal(300);
+    expect(internalsOf(auth).config.refresh.expiresIn).to.equal(604_800);
+    expect(internalsOf(auth).config.token.leeway).to.equal(0);
   });
 });

@@ -8,6 +8,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET, secretOf } from '../helpers/keys.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('config errors', () => {
   const users = testUsers();
@@ -161,14 +162,14 @@ describe('config errors', () => {
 
     it('may be omitted by a verify-only service with public keys only', () => {
       const auth = koaJwt({ keys: { algorithm: 'RS256', publicKey: keyPair('rsa').publicPem } });
-      expect(auth.config.userLookup).to.equal('token');
-      expect(auth.keyring.signingKey()).to.equal(undefined);
+      expect(internalsOf(auth).config.userLookup).to.equal('token');
+      expect(internalsOf(auth).keyring.signingKey()).to.equal(undefined);
     });
 
     it('may be omitted by a verify-only service with keys.jwksUri', async () => {
       // Building the remote key source makes no request: nothing is fetched until a token comes.
       const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: 'https://issuer.invalid/.well-known/jwks.json' } });
-      expect(auth.config.keys.jwksUri).to.equal('https://issuer.invalid/.well-known/jwks.json');
+      expect(internalsOf(auth).config.keys.jwksUri).to.equal('https://issuer.invalid/.well-known/jwks.json');
       await auth.close();
     });
 
@@ -198,7 +199,7 @@ describe('config errors', () => {
 
     it('takes users beside keys.jwksUri: they look up the users of another issuer\'s tokens', async () => {
       const auth = koaJwt({ keys: { algorithm: 'ES256', jwksUri: 'https://issuer.invalid/.well-known/jwks.json' }, users });
-      expect(auth.config.userLookup).to.equal('provider');
+      expect(internalsOf(auth).config.userLookup).to.equal('provider');
       await auth.close();
     });
 
@@ -287,12 +288,12 @@ describe('config errors', () => {
 
     it('resolves a name to HttpOnly, SameSite=Lax, path /', () => {
       const auth = koaJwt({ keys: { secret: SECRET }, users, cookie: 'jwt' });
-      expect(auth.config.cookie).to.deep.include({ name: 'jwt', httpOnly: true, sameSite: 'lax', path: '/' });
+      expect(internalsOf(auth).config.cookie).to.deep.include({ name: 'jwt', httpOnly: true, sameSite: 'lax', path: '/' });
     });
 
     it("makes a sameSite 'none' cookie secure", () => {
       const auth = koaJwt({ keys: { secret: SECRET }, users, cookie: { name: 'jwt', sameSite: 'none' } });
-      expect(auth.config.cookie).to.deep.include({ secure: true, sameSite: 'none' });
+      expect(internalsOf(auth).config.cookie).to.deep.include({ secure: true, sameSite: 'none' });
     });
   });
 
@@ -324,7 +325,7 @@ describe('config errors', () => {
     it('accepts every tchar', () => {
       const tchars = "!#$%&'*+-.^_`|~09AZaz";
       const auth = koaJwt({ keys: { secret: SECRET }, users, header: { prefix: tchars }, refresh: { csrf: { header: tchars } } });
-      expect(auth.config.header.prefix).to.equal(tchars);
+      expect(internalsOf(auth).config.header.prefix).to.equal(tchars);
       void auth.close();
     });
   });

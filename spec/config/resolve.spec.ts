@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('resolved config', () => {
-  const config = () => koaJwt(testConfig({ token: { audience: ['a', 'b'] }, cookie: 'jwt' })).config;
+  const config = () => internalsOf(koaJwt(testConfig({ token: { audience: ['a', 'b'] }, cookie: 'jwt' }))).config;
 
   it('is frozen, section by section', () => {
     const resolved = config();
@@ -25,7 +26,7 @@ describe('resolved config', () => {
     const input = testConfig({ token: { expiresIn: 60 } });
     const auth = koaJwt(input);
     input.token!.expiresIn = 9999;
-    expect(auth.config.token.expiresIn).to.equal(60);
+    expect(internalsOf(auth).config.token.expiresIn).to.equal(60);
   });
 
   it('applies the documented defaults', () => {

@@ -4,6 +4,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
+import { internalsOf } from '../../lib/internals.js';
 
 type Rotation = NonNullable<NonNullable<KoaJwtConfig['keys']>['rotation']>;
 const config = (rotation: Partial<Rotation>, rest: KoaJwtConfig = {}): KoaJwtConfig => ({
@@ -35,7 +36,7 @@ describe('managed rotation timings, checked at start-up', () => {
 
   it('defaults retireAfter so that it covers tokens that outlive refresh.expiresIn', async () => {
     const auth = koaJwt(config({}, { token: { expiresIn: '10d' }, refresh: { expiresIn: '7d' } }));
-    expect(auth.config.keys.rotation!.retireAfter).to.equal(10 * 86400 + 600);
+    expect(internalsOf(auth).config.keys.rotation!.retireAfter).to.equal(10 * 86400 + 600);
     await auth.close();
   });
 

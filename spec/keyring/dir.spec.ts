@@ -9,6 +9,7 @@ import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('key directory (keys.dir)', () => {
   let dir: string;
@@ -43,7 +44,7 @@ describe('key directory (keys.dir)', () => {
     const auth = koaJwt({ keys: { algorithm: 'ES256', dir, publicKey: { cfg: keyPair('P-256', 'cfg').publicPem } }, users: testUsers() });
     const { token } = await auth.issue({ id: '1', username: 'alice' });
     expect(decode(token).header.kid).to.equal('a');
-    expect(auth.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['cfg', 'b', 'a']);
+    expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['cfg', 'b', 'a']);
     await auth.close();
   });
 
@@ -75,7 +76,7 @@ describe('key directory (keys.dir)', () => {
   it('starts verify-only from a directory of public keys (nothing to sign with, nothing to promote)', async () => {
     manifest([{ kid: 'c', alg: 'ES256', state: 'active', file: 'c.pem' }]);
     const auth = koaJwt({ keys: { algorithm: 'ES256', dir } });
-    expect(auth.keyring.signingKey()).to.equal(undefined);
+    expect(internalsOf(auth).keyring.signingKey()).to.equal(undefined);
     await auth.close();
   });
 

@@ -8,6 +8,7 @@ import { testUsers } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 import { handSign, nowSeconds } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 // docs/security.md: keys become KeyObjects once, at load, in a Map by kid; a token is parsed once and
 // its signature checked with node:crypto for the key's algorithm. jsonwebtoken only signs: it
@@ -28,7 +29,7 @@ describe('keys and the signature check', () => {
     it(`${name}: every key is a KeyObject, jwt.verify never runs, and each key's check is prepared once`, async () => {
       const auth = koaJwt({ ...config, users: testUsers() });
       for (const info of auth.keyring.list()) {
-        const key = auth.keyring.get(info.kid)!;
+        const key = internalsOf(auth).keyring.get(info.kid)!;
         expect(key.verifyingKey, info.kid).to.be.instanceOf(KeyObject);
         if (key.signingKey) expect(key.signingKey, info.kid).to.be.instanceOf(KeyObject);
       }
@@ -36,7 +37,7 @@ describe('keys and the signature check', () => {
       const { token } = await auth.issue({ id: '1', username: 'alice' });
       const payload = await auth.verify(token);
       expect(payload.user_id).to.equal('1');
-      const signer = auth.keyring.signingKey()!;
+      const signer = internalsOf(auth).keyring.signingKey()!;
       const check = signatureCheck(signer.verifyingKey, signer.alg);
       // A token without kid is tried against several keys; a forged one fails on every one.
       await auth.verify(handSign({ user_id: '1', exp: nowSeconds() + 60 }, { key: SECRET })).catch(() => undefined);
@@ -51,10 +52,10 @@ describe('keys and the signature check', () => {
     const auth = koaJwt({ keys: { algorithm: 'ES256', privateKey: { a: keyPair('P-256').privatePem, b: keyPair('P-256', 'b').privatePem } }, users: testUsers() });
     const { token } = await auth.issue({ id: '1', username: 'alice' });
     await auth.verify(token);
-    const before = auth.keyring.get('a')!;
+    const before = internalsOf(auth).keyring.get('a')!;
     const check = signatureCheck(before.verifyingKey, 'ES256');
     auth.keyring.promote('b');
-    const after = auth.keyring.get('a')!;
+    const after = internalsOf(auth).keyring.get('a')!;
     expect(after).not.to.equal(before);
     expect(after.state).to.equal('retired');
     await auth.verify(token);

@@ -7,6 +7,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorFrom, configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
+import { internalsOf } from '../../lib/internals.js';
 
 describe('key directory manifest (manifest.json)', () => {
   let dir: string;
@@ -215,8 +216,8 @@ describe('key directory manifest (manifest.json)', () => {
       put('j.json', JSON.stringify({ kty: 'oct', k: Buffer.from(SECRET.split('').reverse().join('')).toString('base64url') }));
       entries([{ kid: 'h', alg: 'HS256', state: 'active', file: 'h.txt' }, { kid: 'j', alg: 'HS256', state: 'next', file: 'j.json' }]);
       const auth = koaJwt({ keys: { algorithm: 'HS256', dir }, users });
-      expect(auth.keyring.get('h')!.signingKey!.export().toString()).to.equal(SECRET);
-      expect(auth.keyring.get('j')!.signingKey!.export().toString()).to.equal(SECRET.split('').reverse().join(''));
+      expect(internalsOf(auth).keyring.get('h')!.signingKey!.export().toString()).to.equal(SECRET);
+      expect(internalsOf(auth).keyring.get('j')!.signingKey!.export().toString()).to.equal(SECRET.split('').reverse().join(''));
       await auth.close();
     });
   });

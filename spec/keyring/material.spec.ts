@@ -9,6 +9,7 @@ import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorFrom, configErrorOf } from '../helpers/config.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const users = testUsers();
 const ec = () => keyPair('P-256');
@@ -67,7 +68,7 @@ describe('key material import (lib/keyring/material)', () => {
       const verifier = koaJwt({ keys: { secret: { shared: { ...octJwk(), key_ops: ['verify'] } } } });
       const { token } = await issuer.issue({ id: '1', username: 'alice' });
       expect((await verifier.verify(token)).username, 'it verifies').to.equal('alice');
-      expect(verifier.keyring.signingKey()).to.equal(undefined);
+      expect(internalsOf(verifier).keyring.signingKey()).to.equal(undefined);
       expect(verifier.keyring.list().map((k) => [k.kid, k.canSign])).to.deep.equal([['shared', false]]);
       expect(await verifier.issue({ id: '1', username: 'alice' }).then(() => 'issued', (err: { code?: string }) => err.code)).to.equal('temporarily_unavailable');
       await issuer.close();
@@ -155,11 +156,11 @@ describe('key material import (lib/keyring/material)', () => {
     it('takes the public half of a private KeyObject given as a public key, never publishing the private one', async () => {
       expect(importPublicKey(ec().privateKey, 'p').type).to.equal('public');
       const auth = koaJwt({ keys: { algorithm: 'ES256', publicKey: { pub: ec().privateKey } } });
-      const key = auth.keyring.get('pub')!;
+      const key = internalsOf(auth).keyring.get('pub')!;
       expect(key.verifyingKey.type).to.equal('public');
       expect(key.signingKey).to.equal(undefined);
-      expect(auth.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['pub']);
-      expect(JSON.stringify(auth.keyring.jwks())).not.to.match(/"d"/);
+      expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid)).to.deep.equal(['pub']);
+      expect(JSON.stringify(internalsOf(auth).keyring.jwks())).not.to.match(/"d"/);
       await auth.close();
     });
 
@@ -193,7 +194,7 @@ describe('key material import (lib/keyring/material)', () => {
       const file = join(dir, 'private.jwk');
       writeFileSync(file, `\n  ${JSON.stringify(privateJwk(), null, 2)}\n`);
       const auth = koaJwt({ keys: { algorithm: 'ES256', privateKey: { k1: `file:${file}` } }, users });
-      expect(auth.keyring.get('k1')!.signingKey!.equals(ec().privateKey)).to.equal(true);
+      expect(internalsOf(auth).keyring.get('k1')!.signingKey!.equals(ec().privateKey)).to.equal(true);
       await auth.close();
     });
   });

@@ -7,6 +7,7 @@ import { ConfigError, KoaJwtError } from '../../lib/errors.js';
 import { testConfig } from '../helpers/app.js';
 import { decode, handSign } from '../helpers/tokens.js';
 import { flakyStore } from '../helpers/pair-fixture.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { id: '1', username: 'alice' };
 
@@ -92,7 +93,7 @@ describe('pair mode (refresh.pair)', () => {
     it('refuses an access token at refresh (token_invalid, says an access token was presented)', async () => {
       const auth = pairAuth();
       const { token } = await auth.issue(alice);
-      const error = await codeOf(auth.authority.refresh(token));
+      const error = await codeOf(internalsOf(auth).authority.refresh(token));
       expect(error.code).to.equal('token_invalid');
       expect(error.message).to.match(/access token was presented/);
     });
@@ -100,14 +101,14 @@ describe('pair mode (refresh.pair)', () => {
     it('refuses a single-token-mode token at a pair-mode refresh', async () => {
       const single = koaJwt(testConfig());
       const { token } = await single.issue(alice);
-      const error = await codeOf(pairAuth().authority.refresh(token));
+      const error = await codeOf(internalsOf(pairAuth()).authority.refresh(token));
       expect(error.code).to.equal('token_invalid');
       expect(error.message).to.match(/without token_type/);
     });
 
     it('refuses a pair refresh token at a single-token-mode refresh', async () => {
       const { refresh } = await pairAuth().issue(alice);
-      expect((await codeOf(koaJwt(testConfig()).authority.refresh(refresh!))).code).to.equal('token_invalid');
+      expect((await codeOf(internalsOf(koaJwt(testConfig())).authority.refresh(refresh!))).code).to.equal('token_invalid');
     });
   });
 
@@ -116,7 +117,7 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth();
       const first = await auth.issue(alice);
       const family = decode(first.refresh!).payload.jti;
-      const next = await auth.authority.refresh(first.refresh!);
+      const next = await internalsOf(auth).authority.refresh(first.refresh!);
       const r = decode(next.refresh!).payload;
       expect(r.token_type).to.equal('refresh');
       expect(r.orig_jti).to.equal(family);
@@ -128,7 +129,7 @@ describe('pair mode (refresh.pair)', () => {
     it('keeps extra claims across refreshes', async () => {
       const auth = pairAuth();
       const first = await auth.issue(alice, { tenant: 'acme' });
-      const next = await auth.authority.refresh(first.refresh!);
+      const next = await internalsOf(auth).authority.refresh(first.refresh!);
       expect(decode(next.token).payload.tenant).to.equal('acme');
       expect(decode(next.refresh!).payload.tenant).to.equal('acme');
     });
@@ -136,10 +137,10 @@ describe('pair mode (refresh.pair)', () => {
     it('refuses a consumed refresh token as reused and revokes the whole family', async () => {
       const auth = pairAuth();
       const first = await auth.issue(alice);
-      const second = await auth.authority.refresh(first.refresh!);
-      expect(await codeOf(auth.authority.refresh(first.refresh!))).to.include({ code: 'token_reused', message: 'This refresh token was already used; its whole family is now revoked.' });
+      const second = await internalsOf(auth).authority.refresh(first.refresh!);
+      expect(await codeOf(internalsOf(auth).authority.refresh(first.refresh!))).to.include({ code: 'token_reused', message: 'This refresh token was already used; its whole family is now revoked.' });
       // The newest refresh token of the family and the family's access tokens are dead too.
-      expect((await codeOf(auth.authority.refresh(second.refresh!))).status).to.equal(401);
+      expect((await codeOf(internalsOf(auth).authority.refresh(second.refresh!))).status).to.equal(401);
       expect((await codeOf(auth.verify(second.token))).code).to.equal('token_revoked');
       expect((await codeOf(auth.verify(first.token))).code).to.equal('token_revoked');
     });
@@ -154,8 +155,8 @@ describe('pair mode (refresh.pair)', () => {
       };
       const auth = pairAuth({ pair: true }, store);
       const first = await auth.issue(alice);
-      const second = await auth.authority.refresh(first.refresh!);
-      await codeOf(auth.authority.refresh(first.refresh!));
+      const second = await internalsOf(auth).authority.refresh(first.refresh!);
+      await codeOf(internalsOf(auth).authority.refresh(first.refresh!));
       expect(revoked).to.not.be.empty;
       // At least as long as the newest refresh token lives (exp is in seconds, the store takes a Date).
       for (const { expiresAt } of revoked) expect(expiresAt!.getTime()).to.be.at.least(decode(second.refresh!).payload.exp as number * 1000);
@@ -165,33 +166,33 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth();
       const at = Math.floor(Date.now() / 1000);
       const base = { user_id: '1', username: 'alice', iat: at, exp: at + 600, token_type: 'refresh' };
-      expect(await codeOf(auth.authority.refresh(handSign({ ...base, orig_iat: at })))).to.include({ code: 'token_invalid', message: 'The refresh token has no id (jti).' });
-      expect(await codeOf(auth.authority.refresh(handSign({ ...base, jti: 'j-1' })))).to.include({ code: 'refresh_not_allowed', message: 'This refresh token has no orig_iat and cannot be refreshed.' });
-      expect(await codeOf(auth.authority.refresh(handSign({ ...base, jti: 'j-2', orig_iat: at })))).to.include({ code: 'token_revoked', message: 'This refresh token is not known to the token store; log in again.' });
+      expect(await codeOf(internalsOf(auth).authority.refresh(handSign({ ...base, orig_iat: at })))).to.include({ code: 'token_invalid', message: 'The refresh token has no id (jti).' });
+      expect(await codeOf(internalsOf(auth).authority.refresh(handSign({ ...base, jti: 'j-1' })))).to.include({ code: 'refresh_not_allowed', message: 'This refresh token has no orig_iat and cannot be refreshed.' });
+      expect(await codeOf(internalsOf(auth).authority.refresh(handSign({ ...base, jti: 'j-2', orig_iat: at })))).to.include({ code: 'token_revoked', message: 'This refresh token is not known to the token store; log in again.' });
     });
 
     it('leaves other families alone when one is revoked for reuse', async () => {
       const auth = pairAuth();
       const stolen = await auth.issue(alice);
       const other = await auth.issue(alice);
-      await auth.authority.refresh(stolen.refresh!);
-      await codeOf(auth.authority.refresh(stolen.refresh!));
+      await internalsOf(auth).authority.refresh(stolen.refresh!);
+      await codeOf(internalsOf(auth).authority.refresh(stolen.refresh!));
       expect(await auth.verify(other.token)).to.include({ user_id: '1' });
-      expect((await auth.authority.refresh(other.refresh!)).refresh).to.be.a('string');
+      expect((await internalsOf(auth).authority.refresh(other.refresh!)).refresh).to.be.a('string');
     });
 
     it('without reuseDetection refuses a consumed token but keeps the family', async () => {
       const auth = pairAuth({ pair: { reuseDetection: false } });
       const first = await auth.issue(alice);
-      const second = await auth.authority.refresh(first.refresh!);
-      expect(await codeOf(auth.authority.refresh(first.refresh!))).to.include({ code: 'token_revoked', message: 'This refresh token was already used; refresh with the newest one.' });
-      expect((await auth.authority.refresh(second.refresh!)).refresh).to.be.a('string');
+      const second = await internalsOf(auth).authority.refresh(first.refresh!);
+      expect(await codeOf(internalsOf(auth).authority.refresh(first.refresh!))).to.include({ code: 'token_revoked', message: 'This refresh token was already used; refresh with the newest one.' });
+      expect((await internalsOf(auth).authority.refresh(second.refresh!)).refresh).to.be.a('string');
     });
 
     it('gives exactly one success to ten concurrent refreshes with one token', async () => {
       const auth = pairAuth();
       const { refresh } = await auth.issue(alice);
-      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => auth.authority.refresh(refresh!)));
+      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => internalsOf(auth).authority.refresh(refresh!)));
       expect(outcomes.filter((o) => o.status === 'fulfilled')).to.have.length(1);
       for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as KoaJwtError).status).to.equal(401);
     });
@@ -201,15 +202,15 @@ describe('pair mode (refresh.pair)', () => {
       const { refresh } = await issuing.issue(alice);
       // Same keys, empty store: e.g. a memory store after a restart.
       const fresh = pairAuth({ pair: true }, memoryStore());
-      expect((await codeOf(fresh.authority.refresh(refresh!))).code).to.equal('token_revoked');
+      expect((await codeOf(internalsOf(fresh).authority.refresh(refresh!))).code).to.equal('token_revoked');
     });
 
     it('refuses every refresh token of a family revoked through the blacklist', async () => {
       const auth = pairAuth();
       const first = await auth.issue(alice);
-      const second = await auth.authority.refresh(first.refresh!);
-      await auth.authority.revocation.revoke({ payload: decode(first.token).payload as never });
-      expect((await codeOf(auth.authority.refresh(second.refresh!))).code).to.equal('token_revoked');
+      const second = await internalsOf(auth).authority.refresh(first.refresh!);
+      await internalsOf(auth).authority.revocation.revoke({ payload: decode(first.token).payload as never });
+      expect((await codeOf(internalsOf(auth).authority.refresh(second.refresh!))).code).to.equal('token_revoked');
       expect((await codeOf(auth.verify(second.token))).code).to.equal('token_revoked');
     });
 
@@ -218,11 +219,11 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth({ pair: true }, store);
       const { refresh } = await auth.issue(alice);
       fail('reject', 'consume');
-      expect(await codeOf(auth.authority.refresh(refresh!))).to.include({ code: 'temporarily_unavailable', status: 503 });
+      expect(await codeOf(internalsOf(auth).authority.refresh(refresh!))).to.include({ code: 'temporarily_unavailable', status: 503 });
       fail('hang', 'consume');
-      expect(await codeOf(auth.authority.refresh(refresh!))).to.include({ code: 'temporarily_unavailable', status: 503 });
+      expect(await codeOf(internalsOf(auth).authority.refresh(refresh!))).to.include({ code: 'temporarily_unavailable', status: 503 });
       fail(false);
-      expect((await auth.authority.refresh(refresh!)).refresh).to.be.a('string');
+      expect((await internalsOf(auth).authority.refresh(refresh!)).refresh).to.be.a('string');
     });
 
     it('answers 503 and does not consume the token when the store cannot record its successor', async () => {
@@ -230,10 +231,10 @@ describe('pair mode (refresh.pair)', () => {
       const auth = pairAuth({ pair: true }, store);
       const { refresh } = await auth.issue(alice);
       fail('hang', 'save');
-      expect(await codeOf(auth.authority.refresh(refresh!))).to.include({ status: 503 });
+      expect(await codeOf(internalsOf(auth).authority.refresh(refresh!))).to.include({ status: 503 });
       fail(false);
       // Not taken for a reuse: the failed attempt consumed nothing.
-      expect((await auth.authority.refresh(refresh!)).refresh).to.be.a('string');
+      expect((await internalsOf(auth).authority.refresh(refresh!)).refresh).to.be.a('string');
     });
   });
 
@@ -241,8 +242,8 @@ describe('pair mode (refresh.pair)', () => {
     it('answers an access token only and keeps the refresh token usable', async () => {
       const auth = pairAuth({ pair: { rotate: false } });
       const { refresh } = await auth.issue(alice);
-      const first = await auth.authority.refresh(refresh!);
-      const second = await auth.authority.refresh(refresh!);
+      const first = await internalsOf(auth).authority.refresh(refresh!);
+      const second = await internalsOf(auth).authority.refresh(refresh!);
       expect(first.refresh).to.equal(undefined);
       expect(decode(second.token).payload.token_type).to.equal('access');
     });
@@ -250,8 +251,8 @@ describe('pair mode (refresh.pair)', () => {
     it('refuses the refresh token once its family is revoked', async () => {
       const auth = pairAuth({ pair: { rotate: false } });
       const { token, refresh } = await auth.issue(alice);
-      await auth.authority.revocation.revoke({ payload: decode(token).payload as never });
-      expect((await codeOf(auth.authority.refresh(refresh!))).code).to.equal('token_revoked');
+      await internalsOf(auth).authority.revocation.revoke({ payload: decode(token).payload as never });
+      expect((await codeOf(internalsOf(auth).authority.refresh(refresh!))).code).to.equal('token_revoked');
     });
   });
 
@@ -263,7 +264,7 @@ describe('pair mode (refresh.pair)', () => {
     it('answers refresh_not_allowed when refresh.allow is false', async () => {
       const auth = pairAuth({ pair: true, allow: false });
       const { refresh } = await auth.issue(alice);
-      expect((await codeOf(auth.authority.refresh(refresh!))).code).to.equal('refresh_not_allowed');
+      expect((await codeOf(internalsOf(auth).authority.refresh(refresh!))).code).to.equal('refresh_not_allowed');
     });
   });
 });

@@ -4,6 +4,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { id: '1', username: 'alice' };
 
@@ -41,39 +42,39 @@ describe('reuse detection writes until it succeeds', () => {
 
   it('answers 503 when the blacklist write of a detected reuse fails', async () => {
     const first = await auth.issue(alice);
-    await auth.authority.refresh(first.refresh!);
+    await internalsOf(auth).authority.refresh(first.refresh!);
     flaky.failNextWrite();
-    expect(await outcome(auth.authority.refresh(first.refresh!))).to.equal('503 temporarily_unavailable');
+    expect(await outcome(internalsOf(auth).authority.refresh(first.refresh!))).to.equal('503 temporarily_unavailable');
     expect(flaky.failed).to.equal(1);
   });
 
   it('a later replay finishes the revocation of the family\'s access tokens', async () => {
     const first = await auth.issue(alice);
-    const second = await auth.authority.refresh(first.refresh!);
+    const second = await internalsOf(auth).authority.refresh(first.refresh!);
     flaky.failNextWrite();
-    await outcome(auth.authority.refresh(first.refresh!)); // 503: the access tokens are not revoked yet
-    expect(await outcome(auth.authority.refresh(first.refresh!))).to.equal('401 token_revoked');
+    await outcome(internalsOf(auth).authority.refresh(first.refresh!)); // 503: the access tokens are not revoked yet
+    expect(await outcome(internalsOf(auth).authority.refresh(first.refresh!))).to.equal('401 token_revoked');
     expect(await outcome(auth.verify(first.token))).to.equal('401 token_revoked');
     expect(await outcome(auth.verify(second.token))).to.equal('401 token_revoked');
   });
 
   it('the owner\'s next refresh (the newest token of the family) finishes it too', async () => {
     const first = await auth.issue(alice);
-    const second = await auth.authority.refresh(first.refresh!);
+    const second = await internalsOf(auth).authority.refresh(first.refresh!);
     flaky.failNextWrite();
-    await outcome(auth.authority.refresh(first.refresh!));
-    expect(await outcome(auth.authority.refresh(second.refresh!))).to.equal('401 token_revoked');
+    await outcome(internalsOf(auth).authority.refresh(first.refresh!));
+    expect(await outcome(internalsOf(auth).authority.refresh(second.refresh!))).to.equal('401 token_revoked');
     expect(await outcome(auth.verify(second.token))).to.equal('401 token_revoked');
   });
 
   it('a retry that fails again answers 503 again, and the one after it completes', async () => {
     const first = await auth.issue(alice);
-    const second = await auth.authority.refresh(first.refresh!);
+    const second = await internalsOf(auth).authority.refresh(first.refresh!);
     flaky.failNextWrite();
-    await outcome(auth.authority.refresh(first.refresh!));
+    await outcome(internalsOf(auth).authority.refresh(first.refresh!));
     flaky.failNextWrite();
-    expect(await outcome(auth.authority.refresh(first.refresh!))).to.equal('503 temporarily_unavailable');
-    expect(await outcome(auth.authority.refresh(first.refresh!))).to.equal('401 token_revoked');
+    expect(await outcome(internalsOf(auth).authority.refresh(first.refresh!))).to.equal('503 temporarily_unavailable');
+    expect(await outcome(internalsOf(auth).authority.refresh(first.refresh!))).to.equal('401 token_revoked');
     expect(await outcome(auth.verify(second.token))).to.equal('401 token_revoked');
   });
 
@@ -83,7 +84,7 @@ describe('reuse detection writes until it succeeds', () => {
     const issued = await noRotate.issue(alice);
     // The refresh store has the family revoked, the blacklist does not (a write lost earlier).
     await plain.store.refreshTokens.revokeFamily(issued.refreshPayload!.jti as string, new Date());
-    expect(await outcome(noRotate.authority.refresh(issued.refresh!))).to.equal('401 token_revoked');
+    expect(await outcome(internalsOf(noRotate).authority.refresh(issued.refresh!))).to.equal('401 token_revoked');
     expect(await outcome(noRotate.verify(issued.token))).to.equal('401 token_revoked');
     await noRotate.close();
   });

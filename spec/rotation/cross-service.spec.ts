@@ -8,6 +8,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import { testUsers } from '../helpers/app.js';
 import { type Listening, listen } from '../helpers/listen.js';
 import { decode, handSign } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -98,16 +99,16 @@ describe('cross-service: an issuer rotating its keys, a verifier on its JWKS (tw
     advance(2 * MINUTE);
     const firstOfK1 = await issue();
     expect(kidOf(firstOfK1)).to.equal(k1);
-    expect(issuer.keyring.get(k0)!.state).to.equal('retired');
+    expect(internalsOf(issuer).keyring.get(k0)!.state).to.equal('retired');
     await onVerifier(firstOfK1).expect(200);
     await onVerifier(lastOfK0).expect(200);
 
     // A token of k0 minted (by anyone holding k0) after it was removed must be refused.
-    const k0Private: KeyObject = issuer.keyring.get(k0)!.signingKey!;
+    const k0Private: KeyObject = internalsOf(issuer).keyring.get(k0)!.signingKey!;
     advance(7 * DAY + 600_000 + HOUR);
     const later = await issue(); // the issuer syncs before signing: k0 is removed now
-    expect(issuer.keyring.get(k0)).to.equal(undefined);
-    expect(issuer.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal([k1]);
+    expect(internalsOf(issuer).keyring.get(k0)).to.equal(undefined);
+    expect(internalsOf(issuer).keyring.jwks().keys.map((k) => k.kid)).to.deep.equal([k1]);
     await onVerifier(later).expect(200);
 
     advance(600_000 + 1000); // the verifier's JWKS cache (jwksCacheMaxAge) runs out

@@ -16,6 +16,7 @@ import { testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
 import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { id: '1', username: 'alice' };
 const MINUTE = 60_000;
@@ -131,12 +132,12 @@ describe('managed rotation: what each sync does', () => {
     await auth.ready();
     await clock.tickAsync(SLOT_END + MINUTE - Date.now());
     const old = kidAt(SLOT);
-    expect(auth.keyring.get(old)!.notAfter).to.deep.equal(new Date(SLOT_END + HOUR));
+    expect(internalsOf(auth).keyring.get(old)!.notAfter).to.deep.equal(new Date(SLOT_END + HOUR));
     // An operator moves the new key's activation 5 minutes earlier: the old key goes 5 minutes earlier too.
     await watched.inner.signingKeys.update(kidAt(SLOT_END), { activatesAt: new Date(SLOT_END - 5 * MINUTE) });
     await clock.tickAsync(MINUTE);
     const expected = new Date(SLOT_END - 5 * MINUTE + HOUR);
-    expect(auth.keyring.get(old)!.notAfter).to.deep.equal(expected);
+    expect(internalsOf(auth).keyring.get(old)!.notAfter).to.deep.equal(expected);
     const record = (await watched.inner.signingKeys.list()).find((k) => k.kid === old)!;
     expect(record).to.deep.include({ state: 'retired', notAfter: expected });
   });
@@ -264,8 +265,8 @@ describe('managed rotation: what each sync does', () => {
       const errors = errorsOf(auth);
       await auth.ready();
       expect(errors.map((e) => ({ source: e.source, kid: e.kid }))).to.deep.equal([{ source: 'stored_key', kid: 'as-pem' }, { source: 'stored_key', kid: 'sealed' }]);
-      expect(auth.keyring.get('as-pem')).to.equal(undefined);
-      expect(auth.keyring.get('sealed')).to.equal(undefined);
+      expect(internalsOf(auth).keyring.get('as-pem')).to.equal(undefined);
+      expect(internalsOf(auth).keyring.get('sealed')).to.equal(undefined);
       expect(kidOf((await auth.issue(alice)).token)).to.equal(good);
     });
 

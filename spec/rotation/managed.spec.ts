@@ -11,6 +11,7 @@ import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { decode, handSign } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { id: '1', username: 'alice' };
 const HOUR = 3_600_000;
@@ -56,7 +57,7 @@ describe('managed rotation (keys.rotation)', () => {
     expect(stored).to.have.length(1);
     expect(stored[0]).to.include({ alg: 'ES256', state: 'active' });
     expect(await kidOf(auth)).to.equal(stored[0]!.kid);
-    expect(auth.keyring.jwks().keys.map((k) => k.kid)).to.deep.equal([stored[0]!.kid]);
+    expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid)).to.deep.equal([stored[0]!.kid]);
   });
 
   it('the first sync completes before the first signature, even without ready()', async () => {
@@ -107,7 +108,7 @@ describe('managed rotation (keys.rotation)', () => {
     expect(stored.map((k) => k.state).sort()).to.deep.equal(['active', 'next']);
     const next = stored.find((k) => k.state === 'next')!.kid;
     for (const auth of [a, b]) {
-      expect(auth.keyring.jwks().keys.map((k) => k.kid), 'published ahead').to.include(next);
+      expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid), 'published ahead').to.include(next);
       expect(await kidOf(auth)).to.equal(first);
     }
 
@@ -124,8 +125,8 @@ describe('managed rotation (keys.rotation)', () => {
     await clock.tickAsync(7 * DAY + 600_000 + HOUR);
     expect((await store.signingKeys.list()).map((k) => k.kid)).not.to.include(first);
     for (const auth of [a, b]) {
-      expect(auth.keyring.get(first)).to.equal(undefined);
-      expect(auth.keyring.jwks().keys.map((k) => k.kid)).not.to.include(first);
+      expect(internalsOf(auth).keyring.get(first)).to.equal(undefined);
+      expect(internalsOf(auth).keyring.jwks().keys.map((k) => k.kid)).not.to.include(first);
       // Its key is gone: refused as signed by an unknown key (it had long expired, too).
       await rejectsWithCode(auth.verify(oldToken), 'token_invalid');
     }
@@ -148,9 +149,9 @@ describe('managed rotation (keys.rotation)', () => {
     const auth = start(config(store, { retireAfter: '2d' }));
     await auth.ready();
     const first = await kidOf(auth);
-    const privateKey = auth.keyring.get(first)!.signingKey!;
+    const privateKey = internalsOf(auth).keyring.get(first)!.signingKey!;
     await clock.tickAsync(SLOT_END - START + 3 * DAY);
-    expect(auth.keyring.get(first)).to.equal(undefined);
+    expect(internalsOf(auth).keyring.get(first)).to.equal(undefined);
     const forged = handSign({ user_id: '1', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 }, { key: privateKey, alg: 'ES256', header: { kid: first } });
     await rejectsWithCode(auth.verify(forged), 'token_invalid');
   });
@@ -205,6 +206,6 @@ describe('managed rotation (keys.rotation)', () => {
     expect(rs.notAfter).to.deep.equal(new Date(SLOT_END + 7 * DAY + 600_000));
     await clock.tickAsync(7 * DAY + 600_000);
     expect((await store.signingKeys.list()).map((k) => k.alg)).to.deep.equal(['ES256']);
-    expect(after.keyring.get(rs.kid)).to.equal(undefined);
+    expect(internalsOf(after).keyring.get(rs.kid)).to.equal(undefined);
   });
 });

@@ -6,6 +6,7 @@ import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import { testUsers } from '../helpers/app.js';
 import { decode, handSign } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -51,12 +52,12 @@ describe('a year of managed rotation every 30 days (simulated clock)', function 
     const privateKeys = new Map<string, KeyObject>();
     const removed = new Set<string>();
     const remember = (auth: KoaJwt) => auth.keyring.onChange((c) => {
-      if (c.type === 'add') privateKeys.set(c.kid, auth.keyring.get(c.kid)!.signingKey!);
+      if (c.type === 'add') privateKeys.set(c.kid, internalsOf(auth).keyring.get(c.kid)!.signingKey!);
       if (c.type === 'remove') removed.add(c.kid);
     });
     for (const auth of [a, b]) {
       remember(auth);
-      for (const k of auth.keyring.list()) privateKeys.set(k.kid, auth.keyring.get(k.kid)!.signingKey!);
+      for (const k of auth.keyring.list()) privateKeys.set(k.kid, internalsOf(auth).keyring.get(k.kid)!.signingKey!);
     }
 
     // Checkpoints: every 6 hours, and a second either side of every slot start.

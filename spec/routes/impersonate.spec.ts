@@ -3,6 +3,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { buildApp, testConfig } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { id: '1', username: 'alice' };
 const root = { id: '3', username: 'root', isSuperuser: true };
@@ -76,7 +77,7 @@ describe('POST /token/impersonate', () => {
     const { token: admin } = await auth.issue(root);
     const { body: { token: asAlice } } = await request.post('/auth/token/impersonate').set('Authorization', bearer(admin)).send({ user: '1' }).expect(201);
     // Even a superuser's impersonation token (act present) cannot start another one.
-    const forged = await auth.authority.issuer.issue(root as never, { actor: '3' });
+    const forged = await internalsOf(auth).authority.issuer.issue(root as never, { actor: '3' });
     await request.post('/auth/token/impersonate').set('Authorization', bearer(asAlice)).send({ user: '1' }).expect(403);
     expect((await request.post('/auth/token/impersonate').set('Authorization', bearer(forged.token)).send({ user: '1' }).expect(403)).body).to.include({ error: 'forbidden', error_description: 'An impersonation token cannot impersonate again.' });
   });

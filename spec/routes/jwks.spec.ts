@@ -9,6 +9,7 @@ import type { JwkObject } from '../../lib/keyring/material.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 import { type Listening, listen } from '../helpers/listen.js';
 import { testUsers } from '../helpers/app.js';
+import { internalsOf } from '../../lib/internals.js';
 
 function jwksApp(auth: KoaJwt, options?: { path?: string }): Koa {
   const app = new Koa();
@@ -105,11 +106,11 @@ describe('auth.jwks()', () => {
 
     it('jwks-rsa resolves every published kid to the key the keyring holds', async () => {
       const client = jwksRsa({ jwksUri: `${server.origin}/.well-known/jwks.json`, cache: false });
-      const published = auth.keyring.jwks().keys.map((k) => k.kid);
+      const published = internalsOf(auth).keyring.jwks().keys.map((k) => k.kid);
       expect(published).to.have.length(7);
       for (const kid of published) {
         const signingKey = await client.getSigningKey(kid);
-        const expected = auth.keyring.get(kid)!.verifyingKey.export({ format: 'pem', type: 'spki' }).toString();
+        const expected = internalsOf(auth).keyring.get(kid)!.verifyingKey.export({ format: 'pem', type: 'spki' }).toString();
         expect(signingKey.getPublicKey().trim(), kid).to.equal(expected.trim());
       }
     });

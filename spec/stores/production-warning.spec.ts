@@ -6,6 +6,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import { MEMORY_STORE_WARNING, warnMemoryStoreInProduction } from '../../lib/stores/production-warning.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const app = join(root, 'fixtures', 'production-warning', 'app.ts');
@@ -50,7 +51,7 @@ describe('start-up warning: memoryStore under NODE_ENV=production', function () 
     const emitted = (store: Store | undefined, env = 'production') => {
       const messages: string[] = [];
       const auth = koaJwt(testConfig(store ? { store } : {}));
-      warnMemoryStoreInProduction(auth.config, { env, emit: (m) => messages.push(m), once: new Set() });
+      warnMemoryStoreInProduction(internalsOf(auth).config, { env, emit: (m) => messages.push(m), once: new Set() });
       return messages;
     };
 

@@ -12,6 +12,7 @@ import type { AttemptStore, Store } from '../../lib/stores/store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testConfig, testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
+import { internalsOf } from '../../lib/internals.js';
 
 const alice = { username: 'alice', password: 'alice-password' };
 const wrong = { username: 'alice', password: 'wrong' };
@@ -174,14 +175,14 @@ describe('throttle: failed logins (on by default)', () => {
       slow.hold(which);
       for (let i = 0; i < 5; i++) {
         let outcome: unknown;
-        auth.authority.obtain('alice', 'alice-password', ctx).then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
+        internalsOf(auth).authority.obtain('alice', 'alice-password', ctx).then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
         await clock.tickAsync(100);
         expect((outcome as KoaJwtError).status, 'answered 503: the store did not count in time').to.equal(503);
       }
       expect(slow.waiting).to.equal(which === 'every' ? 10 : 5);
       slow.release();
       await clock.tickAsync(0);
-      const result = await auth.authority.obtain('alice', 'alice-password', ctx);
+      const result = await internalsOf(auth).authority.obtain('alice', 'alice-password', ctx);
       expect(result.token, 'the right password logs in: none of the five 503s counted').to.be.a('string');
     });
   }
@@ -215,13 +216,13 @@ describe('throttle: failed logins (on by default)', () => {
     const cores = sinon.stub(os, 'availableParallelism').returns(8);
     try {
       delete process.env.UV_THREADPOOL_SIZE;
-      expect(koaJwt(testConfig()).config.hashing).to.deep.equal({ concurrency: 4, queue: 8, maxWait: 1 });
+      expect(internalsOf(koaJwt(testConfig())).config.hashing).to.deep.equal({ concurrency: 4, queue: 8, maxWait: 1 });
       process.env.UV_THREADPOOL_SIZE = '16';
-      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 7, queue: 14 });
+      expect(internalsOf(koaJwt(testConfig())).config.hashing).to.include({ concurrency: 7, queue: 14 });
       cores.returns(2);
-      expect(koaJwt(testConfig()).config.hashing).to.include({ concurrency: 1, queue: 2 });
+      expect(internalsOf(koaJwt(testConfig())).config.hashing).to.include({ concurrency: 1, queue: 2 });
       cores.returns(1);
-      expect(koaJwt(testConfig()).config.hashing.concurrency).to.equal(1);
+      expect(internalsOf(koaJwt(testConfig())).config.hashing.concurrency).to.equal(1);
     } finally {
       cores.restore();
       if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
@@ -239,13 +240,13 @@ describe('throttle: refresh and impersonate per client address', () => {
       slow.hold('every');
       for (let i = 0; i < 3; i++) {
         let outcome: unknown;
-        auth.authority.throttle!.admitRequest('refresh', '203.0.113.5').then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
+        internalsOf(auth).authority.throttle!.admitRequest('refresh', '203.0.113.5').then((r) => { outcome = r; }, (err: unknown) => { outcome = err; });
         await clock.tickAsync(100);
         expect((outcome as KoaJwtError).status).to.equal(503);
       }
       slow.release();
       await clock.tickAsync(0);
-      expect(await auth.authority.throttle!.admitRequest('refresh', '203.0.113.5'), 'not refused: the three 503s did not count').to.equal(undefined);
+      expect(await internalsOf(auth).authority.throttle!.admitRequest('refresh', '203.0.113.5'), 'not refused: the three 503s did not count').to.equal(undefined);
     } finally {
       clock.restore();
     }

@@ -6,6 +6,7 @@ import { memoryStore } from '../../lib/stores/memory.js';
 import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { secretOf } from '../helpers/keys.js';
+import { internalsOf } from '../../lib/internals.js';
 
 // docs/caches.md: the verified-token cache (token.cache) skips the signature check for a token seen
 // before, so every way a token stops being valid must also stop its entry from being used.
@@ -24,7 +25,7 @@ describe('verified-token cache (token.cache)', () => {
     const first = await auth.verify(token);
     expect(await auth.verify(token), 'second call: a hit').to.equal(first);
     expect(await auth.verify(token), 'third call: a hit').to.equal(first);
-    expect(auth.authority.verifier.cache?.size).to.equal(1);
+    expect(internalsOf(auth).authority.verifier.cache?.size).to.equal(1);
   });
 
   it('is off with token.cache: false: every call checks the signature', async () => {
@@ -34,7 +35,7 @@ describe('verified-token cache (token.cache)', () => {
     const second = await auth.verify(token);
     expect(second).to.deep.equal(first);
     expect(second, 'verified again').not.to.equal(first);
-    expect(auth.authority.verifier.cache).to.equal(undefined);
+    expect(internalsOf(auth).authority.verifier.cache).to.equal(undefined);
   });
 
   it('refuses a cached token with token_expired once its exp has passed', async () => {
@@ -46,7 +47,7 @@ describe('verified-token cache (token.cache)', () => {
     await auth.verify(token);
     clock.tick(1_000);
     await rejectsWithCode(auth.verify(token), 'token_expired');
-    expect(auth.authority.verifier.cache?.size, 'the expired entry is dropped').to.equal(0);
+    expect(internalsOf(auth).authority.verifier.cache?.size, 'the expired entry is dropped').to.equal(0);
   });
 
   it('applies the leeway on a hit as on a first verification', async () => {
@@ -76,7 +77,7 @@ describe('verified-token cache (token.cache)', () => {
     const token = await issue(auth);
     const before = await auth.verify(token);
     auth.keyring.retire('k1');
-    expect(auth.authority.verifier.cache?.size).to.equal(0);
+    expect(internalsOf(auth).authority.verifier.cache?.size).to.equal(0);
     const after = await auth.verify(token);
     expect(after).to.deep.equal(before);
     expect(after, 'verified again after the retirement').not.to.equal(before);
@@ -87,7 +88,7 @@ describe('verified-token cache (token.cache)', () => {
     const token = await issue(auth);
     await auth.verify(token);
     auth.keyring.add({ kid: 'k2', alg: 'HS256', secret: secretOf(32) }, { state: 'next' });
-    expect(auth.authority.verifier.cache?.size).to.equal(1);
+    expect(internalsOf(auth).authority.verifier.cache?.size).to.equal(1);
   });
 
   it('stops accepting every token of a user whose secret is rotated here (userSecrets)', async () => {
@@ -117,7 +118,7 @@ describe('verified-token cache (token.cache)', () => {
     const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date', 'performance'] });
     const store = memoryStore();
     const auth = build({ userSecrets: true, store, blacklist: { cacheSeconds: 5 } });
-    const cache = auth.authority.verifier.cache!;
+    const cache = internalsOf(auth).authority.verifier.cache!;
     const token = await issue(auth);
     await auth.verify(token);
     await store.userSecrets.rotate('1'); // elsewhere: this instance is not told
@@ -147,7 +148,7 @@ describe('verified-token cache (token.cache)', () => {
     const p2 = await auth.verify(t2);
     await auth.verify(t1);
     const p3 = await auth.verify(t3);
-    expect(auth.authority.verifier.cache?.size).to.equal(2);
+    expect(internalsOf(auth).authority.verifier.cache?.size).to.equal(2);
     expect(await auth.verify(t1), 't1 is cached').to.equal(p1);
     expect(await auth.verify(t3), 't3 is cached').to.equal(p3);
     expect(await auth.verify(t2), 't2 was the least recently used, and was dropped').not.to.equal(p2);
@@ -159,7 +160,7 @@ describe('verified-token cache (token.cache)', () => {
     const forged = `${token.slice(0, -4)}AAAA`;
     await rejectsWithCode(auth.verify(forged), 'token_invalid');
     await rejectsWithCode(auth.verify(forged), 'token_invalid');
-    expect(auth.authority.verifier.cache?.size).to.equal(0);
+    expect(internalsOf(auth).authority.verifier.cache?.size).to.equal(0);
   });
 
   it('shares a frozen payload between hits, so one request cannot change what the next one sees', async () => {
@@ -175,8 +176,8 @@ describe('verified-token cache (token.cache)', () => {
 
   it('does not keep what a verification found when the cache was emptied while it ran', async () => {
     const auth = build();
-    const cache = auth.authority.verifier.cache!;
-    const verified = await auth.authority.verifier.verifySignatureAndClaims(await issue(auth));
+    const cache = internalsOf(auth).authority.verifier.cache!;
+    const verified = await internalsOf(auth).authority.verifier.verifySignatureAndClaims(await issue(auth));
     cache.clear();
     const ticket = cache.ticket();
     cache.clear();

@@ -3,6 +3,7 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
 import { decode, handSign, nowSeconds } from '../helpers/tokens.js';
+import { internalsOf } from '../../lib/internals.js';
 
 // The single-token refresh (drf-jwt's) as auth.authority.refresh gives it: the rules that hold
 // whatever route is mounted (the refresh route is mounted only when refresh.allow is on).
@@ -18,7 +19,7 @@ describe('refreshing a token (single-token mode)', function () {
   it('is refused while refresh.allow is off, even through the API', async function () {
     const auth = koaJwt(testConfig({ refresh: { allow: false } }));
     const { token } = await auth.issue(alice);
-    expect(await refusal(auth.authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'Token refresh is disabled.' });
+    expect(await refusal(internalsOf(auth).authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'Token refresh is disabled.' });
     auth.close();
   });
 
@@ -26,7 +27,7 @@ describe('refreshing a token (single-token mode)', function () {
     const auth = koaJwt(testConfig());
     const at = nowSeconds();
     const token = handSign({ user_id: '1', username: 'alice', iat: at, exp: at + 60, jti: 'j-1' });
-    expect(await refusal(auth.authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'This token has no orig_iat and cannot be refreshed.' });
+    expect(await refusal(internalsOf(auth).authority.refresh(token), 'refresh_not_allowed')).to.deep.equal({ code: 'refresh_not_allowed', message: 'This token has no orig_iat and cannot be refreshed.' });
     auth.close();
   });
 
@@ -38,7 +39,7 @@ describe('refreshing a token (single-token mode)', function () {
     before.close();
 
     const after = koaJwt(testConfig({ token: { tokenId: 'off' } }));
-    const { token: refreshed } = await after.authority.refresh(token);
+    const { token: refreshed } = await internalsOf(after).authority.refresh(token);
     const { payload } = decode(refreshed);
     expect(payload).to.not.have.property('jti');
     expect(payload.orig_jti, 'the family keeps the first token\'s id').to.equal(oldJti);

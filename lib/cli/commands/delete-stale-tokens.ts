@@ -1,4 +1,5 @@
 import { koaJwt } from '../../koa-jwt.js';
+import { internalsOf } from '../../internals.js';
 import { withStoreTimeout } from '../../stores/timeout.js';
 import { type Command, EXIT, UsageError } from '../command.js';
 
@@ -12,7 +13,7 @@ export const deleteStaleTokensCommand: Command = {
     if (args.length > 0) throw new UsageError(`unexpected argument ${args[0]}`);
     const auth = koaJwt(await loadConfig());
     try {
-      const { store, storeTimeout } = auth.config;
+      const { store, storeTimeout } = internalsOf(auth).config;
       const removed = await withStoreTimeout(storeTimeout, () => store.blacklist.deleteStale(new Date()));
       io.stdout(String(removed));
       return EXIT.ok;

@@ -1,4 +1,5 @@
 import { koaJwt } from '../../koa-jwt.js';
+import { internalsOf } from '../../internals.js';
 import { isActive } from '../../users/provider.js';
 import { CliFailure, type Command, EXIT, UsageError } from '../command.js';
 
@@ -28,7 +29,7 @@ export const tokenCommand: Command = {
     if (io.env.NODE_ENV === 'production' && options.force !== true) throw new CliFailure('refusing to print a token with NODE_ENV=production (add --force if you mean it)');
     const auth = koaJwt(await loadConfig());
     try {
-      const users = auth.config.users;
+      const users = internalsOf(auth).config.users;
       if (!users) throw new CliFailure('the config has no users to issue a token for');
       const user = id !== undefined ? await users.findById(id) : await users.findByUsername(username!);
       if (!user) throw new CliFailure(`no user ${id !== undefined ? `with id ${id}` : username}`);
