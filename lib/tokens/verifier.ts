@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { TokenInvalidError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
-import { createTokenCache, type TokenCache } from './cache.js';
+import { createTokenCache, type TokenCache } from './token-cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
 import { isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
 import { rejectLater, tokenInvalid } from './refusal.js';
