@@ -9,7 +9,7 @@ import { assertUsersToIssue, buildRuntime } from './runtime.js';
 import type { IssueResult, KoaJwtConfig, ResolvedConfig } from './config/types.js';
 import type { Keyring } from './keyring/keyring.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
-import { jwksMiddleware } from './routes/jwks.js';
+import { jwksMiddleware } from './routes/jwks-route.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';
