@@ -19,12 +19,13 @@ const SCOPES = {
     mutate: [
       'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
       'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
-      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts',
+      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts', 'lib/deep-freeze.ts',
     ],
     spec: [
       'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
       'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
       'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/stores.spec.ts', 'spec/users/mongoose-users.spec.ts',
+      'spec/deep-freeze.spec.ts',
     ],
   },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.
