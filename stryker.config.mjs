@@ -19,12 +19,13 @@ const SCOPES = {
     mutate: [
       'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
       'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
-      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts',
+      'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts', 'lib/deep-freeze.ts',
     ],
     spec: [
       'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
       'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
-      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/stores.spec.ts', 'spec/users/mongoose.spec.ts',
+      'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/stores.spec.ts', 'spec/users/mongoose-users.spec.ts',
+      'spec/deep-freeze.spec.ts',
     ],
   },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.
@@ -35,7 +36,7 @@ const SCOPES = {
     ],
     spec: [
       'spec/keyring/**/*.spec.ts', 'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/conformance/**/*.spec.ts',
-      'spec/config/**/*.spec.ts', 'spec/rotation/**/*.spec.ts', 'spec/routes/jwks.spec.ts', 'spec/cli/keys.spec.ts',
+      'spec/config/**/*.spec.ts', 'spec/rotation/**/*.spec.ts', 'spec/routes/jwks-route.spec.ts', 'spec/cli/keys-command.spec.ts',
     ],
   },
   // The start-up check that refuses guessable HS secrets.
@@ -48,7 +49,7 @@ const SCOPES = {
     mutate: ['lib/keyring/managed-rotation.ts', 'lib/keyring/rotation-plan.ts', 'lib/keyring/user-secrets.ts'],
     spec: [
       'spec/rotation/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/config/**/*.spec.ts', 'spec/security/secret-kid.spec.ts',
-      'spec/tokens/cache.spec.ts', 'spec/routes/logout-all.spec.ts', 'spec/stores/**/*.spec.ts',
+      'spec/tokens/token-cache.spec.ts', 'spec/routes/logout-all.spec.ts', 'spec/stores/**/*.spec.ts',
     ],
   },
   // The remote JWKS: its specs run real HTTP servers with deadlines. A mutant that removes a
@@ -72,7 +73,7 @@ const SCOPES = {
   // broke. The broken-stores spec runs the contract in a child mocha, out of StrykerJS's reach
   // (it kills nothing here and cannot run in the sandbox): only the contract itself is loaded.
   contract: {
-    mutate: ['lib/stores/memory.ts', 'lib/stores/memory-attempts.ts', 'lib/stores/memory-expiring.ts', 'lib/stores/string-id.ts'],
+    mutate: ['lib/stores/memory-store.ts', 'lib/stores/memory-attempts.ts', 'lib/stores/memory-expiring.ts', 'lib/stores/string-id.ts'],
     spec: ['spec/store-contract/stores.spec.ts'],
   },
   // The memory store's own resource management, which no engine-neutral contract can reach: the

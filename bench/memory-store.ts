@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { koaJwt } from '../lib/koa-jwt.js';
-import { memoryStore } from '../lib/stores/memory.js';
-import { memoryUsers } from '../lib/users/memory.js';
+import { memoryStore } from '../lib/stores/memory-store.js';
+import { memoryUsers } from '../lib/users/memory-users.js';
 
 // npm run bench:memory-store [-- --quick]
 // Is memoryStore() bounded, and what does a logout cost with blacklist.deleteStale?

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KoaJwtConfig } from '../lib/config/types.js';
 import { koaJwt, type KoaJwt } from '../lib/koa-jwt.js';
-import { memoryUsers } from '../lib/users/memory.js';
+import { memoryUsers } from '../lib/users/memory-users.js';
 
 // Shared by the micro and HTTP benchmarks: the parent process makes the key material once and
 // hands it to every server process, so that every app verifies the very same token.

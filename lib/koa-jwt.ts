@@ -11,7 +11,7 @@ import { type KeyringAdmin, keyringAdmin } from './keyring/keyring-admin.js';
 import { registerInternals } from './internals.js';
 import { createAuthMiddleware, type JwtState } from './middleware/authenticate.js';
 import type { JwsHeader } from './tokens/jws.js';
-import { jwksMiddleware } from './routes/jwks.js';
+import { jwksMiddleware } from './routes/jwks-route.js';
 import { createRouter, type RouterOptions } from './routes/router.js';
 import { warnMemoryStoreInProduction } from './stores/production-warning.js';
 import type { JwtPayload } from './tokens/claims.js';

@@ -10,6 +10,6 @@
  * const auth = koaJwt({ keys, store: mongooseStore(mongoose.connection), users: mongooseUsers(User) });
  * ```
  */
-export { mongooseStore } from './stores/mongoose/store.js';
+export { mongooseStore } from './stores/mongoose/mongoose-store.js';
 export { storeModels, MODEL_NAMES, type StoreModels, type BlacklistedTokenDoc, type UserSecretDoc, type RefreshTokenDoc, type RevokedFamilyDoc, type SigningKeyDoc, type AttemptCounterDoc } from './stores/mongoose/models.js';
-export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose.js';
+export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose-users.js';

@@ -10,5 +10,5 @@
  * const auth = koaJwt({ keys, store: redisStore(new Redis(process.env.REDIS_URL!)) });
  * ```
  */
-export { redisStore, type RedisStoreOptions } from './stores/redis/store.js';
+export { redisStore, type RedisStoreOptions } from './stores/redis/redis-store.js';
 export { REDIS_PERSISTENCE_WARNING } from './stores/redis/persistence.js';

@@ -2,7 +2,7 @@ import type { ParsedConfig, ResolvedConfig } from './config/types.js';
 import { ConfigError } from './errors.js';
 import { Keyring } from './keyring/keyring.js';
 import { createRemoteKeySource, type RemoteKeySourceOptions } from './keyring/remote.js';
-import { memoryStore } from './stores/memory.js';
+import { memoryStore } from './stores/memory-store.js';
 
 /**
  * The live parts of an instance, built once from a parsed config: the keyring (with the remote

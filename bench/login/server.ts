@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 
 // The login-flood benchmark's service, one per process: `tsx bench/login/server.ts <scenario>`.
 // Token routes under /auth, a protected GET /me, app.proxy on (the flood sends X-Forwarded-For).

@@ -1,7 +1,7 @@
 import type { Command } from './command.js';
 import { deleteStaleTokensCommand } from './commands/delete-stale-tokens.js';
-import { jwksCommand } from './commands/jwks.js';
-import { keysCommand } from './commands/keys.js';
+import { jwksCommand } from './commands/jwks-command.js';
+import { keysCommand } from './commands/keys-command.js';
 import { tokenCommand } from './commands/token.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { deepFreeze, type FreezeFilter } from '../deep-freeze.js';
 import { ConfigError } from '../errors.js';
 import { configSchema } from './schema.js';
 import type { KoaJwtConfig, ParsedConfig } from './types.js';
@@ -35,17 +36,13 @@ function firstIssue(error: z.ZodError): ConfigError {
   return new ConfigError(base || 'config', issue.message.replace(/^Invalid (input|option): /, ''));
 }
 
-// Freezes the plain option objects; the store, the users provider and the imported keys are
-// live objects owned by their modules and are left as they are.
+// Freezes the plain option objects and the arrays (not what an array holds); the store, the
+// users provider and the imported keys are live objects owned by their modules and are left as
+// they are.
 const LIVE = new Set(['store', 'users']);
-const deepFreeze = <T extends object>(value: T, top = true): T => {
-  for (const [k, v] of Object.entries(value)) {
-    if (top && LIVE.has(k)) continue;
-    if (Array.isArray(v)) Object.freeze(v);
-    else if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) deepFreeze(v, false);
-  }
-  return Object.freeze(value);
-};
+const optionObjects = (top: object): FreezeFilter => (member, key, parent) => (
+  !Array.isArray(parent) && !(parent === top && LIVE.has(key)) && (Array.isArray(member) || Object.getPrototypeOf(member) === Object.prototype)
+);
 
 /**
  * Parses a KoaJwtConfig once, with the one schema (lib/config/schema.ts), into a frozen
@@ -63,5 +60,5 @@ export function resolveConfig(input: KoaJwtConfig): ParsedConfig {
   if (typeof input !== 'object' || input === null) throw new ConfigError('config', 'expected an object');
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error);
-  return deepFreeze(parsed.data);
+  return deepFreeze(parsed.data, optionObjects(parsed.data));
 }

@@ -9,13 +9,13 @@ import { importSecret, type KeyMaterial } from '../keyring/material.js';
 import type { Store } from '../stores/store.js';
 import type { AuthUser, UserProvider } from '../users/provider.js';
 import { cookieSchema as cookie, resolveCookie } from './cookie.js';
-import { resolveCsrfKey } from './csrf.js';
+import { resolveCsrfKey } from './csrf-key.js';
 import { durationSchema } from './duration.js';
 import { HTTP_TOKEN } from './http-token.js';
 import { resolveJwksUri } from './jwks-uri.js';
-import { resolveStaticKeys } from './keys.js';
 import { checkRotationTimings } from './rotation-timing.js';
-import { hashingSchema, throttleSchema } from './throttle.js';
+import { resolveStaticKeys } from './static-keys.js';
+import { hashingSchema, throttleSchema } from './throttle-options.js';
 
 // The one description of KoaJwtConfig: its shape, its defaults, and how each value is
 // normalised (durations to seconds, key material to KeyObjects, cookies to their options).

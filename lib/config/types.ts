@@ -23,5 +23,5 @@ export type ResolvedConfig = ParsedConfig & {
 
 export type { CookieConfig, ResolvedCookie } from './cookie.js';
 export type { IssueResult, PairConfig, RotationConfig } from './schema.js';
-export type { HashingConfig, ResolvedLimit, ThrottleConfig, ThrottleLimit } from './throttle.js';
+export type { HashingConfig, ResolvedLimit, ThrottleConfig, ThrottleLimit } from './throttle-options.js';
 export type { KeyState };

@@ -1,14 +1,14 @@
 import { generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { createClock, createSteadyClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { KoaJwtError, StoreUnavailableError } from '../errors.js';
+import type { KoaJwtError } from '../errors.js';
 import { type Algorithm, algorithmInfo, isAlgorithm } from './algorithms.js';
 import { isEnvelope, openKey, sealKey } from './envelope.js';
 import { detachedKeyPair } from './key-pair.js';
 import type { JwkObject } from './material.js';
 import { planRotation, type RotationPlan, slotKid, slotOf } from './rotation-plan.js';
 import type { StoredSigningKey } from '../stores/store.js';
-import { withStoreTimeout } from '../stores/timeout.js';
+import { storeUnavailable, withStoreTimeout } from '../stores/timeout.js';
 
 /** Managed rotation as koaJwt runs it: the store is the truth, each instance follows it. */
 export interface Rotation {
@@ -27,7 +27,7 @@ export interface Rotation {
  */
 const REREAD_AFTER_MS = 1000;
 
-const unavailable = (err: unknown): KoaJwtError => (err instanceof KoaJwtError ? err : new StoreUnavailableError('The signing keys could not be read from the store.', { cause: err }));
+const unavailable = (err: unknown): KoaJwtError => storeUnavailable(err, 'The signing keys could not be read from the store.');
 
 export interface RotationOptions {
   /** Called with a sync failure that was not anyone's request (a timer's), and with a stored key that cannot be read (`kid`). Default: ignored. */

@@ -6,7 +6,7 @@ import type { JwtPayload } from '../tokens/claims.js';
 import { userIdOf } from '../tokens/issuer.js';
 import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
 import { familyIdOf, latestFamilyExpiry, tokenHashId } from '../tokens/family.js';
-import { createRevocationCache } from './cache.js';
+import { createRevocationCache } from './revocation-cache.js';
 
 /** What to revoke: a verified token (the string is known), or a payload the application trusts. */
 export type RevocationTarget = Pick<VerifiedToken, 'token' | 'payload'> | { token?: undefined; payload: JwtPayload };
@@ -49,7 +49,7 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
     return ids;
   }
 
-  // blacklist.cache: a Set lookup instead of a store round trip (lib/revocation/cache.ts: how stale it may be).
+  // blacklist.cache: a Set lookup instead of a store round trip (lib/revocation/revocation-cache.ts: how stale it may be).
   const cache = createRevocationCache(config, options.onCacheError ? { onError: options.onCacheError } : {});
 
   const check: PostCheck = ({ token, payload }) => {

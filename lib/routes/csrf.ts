@@ -2,6 +2,7 @@ import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { ResolvedConfig, ResolvedCookie } from '../config/types.js';
 import { CsrfTokenError } from '../errors.js';
+import { decodePart } from '../tokens/jws.js';
 
 /** The name of the double-submit cookie that goes with a refresh cookie: `<name>_csrf`. */
 export const csrfCookieName = (refreshCookie: ResolvedCookie): string => `${refreshCookie.name}_csrf`;
@@ -21,19 +22,18 @@ export function csrfValue(key: KeyObject, family: string): string {
   return createHmac('sha256', key).update(`refresh-family:${family}`).digest('base64url');
 }
 
+// A payload that is not JSON carries no family: the check then fails.
+const noFamily = (): undefined => undefined;
+
 /** The family id of a refresh token, read without verifying it: the token is verified right after. */
 function familyOf(token: string): string | undefined {
   const payload = token.split('.')[1];
   if (payload === undefined) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims !== 'object' || claims === null) return undefined;
-    const { orig_jti: origJti, jti } = claims as Record<string, unknown>;
-    const family = origJti ?? jti;
-    return typeof family === 'string' && family !== '' ? family : undefined;
-  } catch {
-    return undefined;
-  }
+  const claims = decodePart(payload, noFamily);
+  if (typeof claims !== 'object' || claims === null) return undefined;
+  const { orig_jti: origJti, jti } = claims as Record<string, unknown>;
+  const family = origJti ?? jti;
+  return typeof family === 'string' && family !== '' ? family : undefined;
 }
 
 // Both sides are HMAC outputs hashed again to one length, so the comparison is constant-time

@@ -6,8 +6,8 @@ import { readBody } from './body.js';
 import { callerAuthenticator } from './caller.js';
 import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
-import { tokenBody } from './respond.js';
-import { admitRequest } from './throttle.js';
+import { admitRequest } from './route-throttle.js';
+import { tokenBody } from './token-body.js';
 
 /** The target's id: a non-empty string or an integer (ids are often numbers in JSON). */
 function targetId(body: Record<string, unknown>): string {

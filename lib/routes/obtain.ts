@@ -4,7 +4,7 @@ import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
 import { deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
-import { tokenBody } from './respond.js';
+import { tokenBody } from './token-body.js';
 
 /**
  * `POST /token` `{ username, password }` → 201 `{ token }` (drf-jwt's obtain_jwt_token); in pair

@@ -6,8 +6,8 @@ import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
 import { checkCsrf } from './csrf.js';
 import { clearRefreshCookies, deliverRefresh, refreshCookiePath } from './refresh-cookie.js';
-import { tokenBody } from './respond.js';
-import { admitRequest } from './throttle.js';
+import { admitRequest } from './route-throttle.js';
+import { tokenBody } from './token-body.js';
 
 /**
  * `POST /token/refresh` in pair mode: `{ refresh }` from the body, or the refresh cookie (then

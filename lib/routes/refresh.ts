@@ -5,8 +5,8 @@ import { readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
 import { pairRefreshRoute } from './refresh-pair.js';
-import { tokenBody } from './respond.js';
-import { admitRequest } from './throttle.js';
+import { admitRequest } from './route-throttle.js';
+import { tokenBody } from './token-body.js';
 
 /** `POST /token/refresh` `{ token }` → 201 `{ token }`: same family, new jti and exp. */
 export function refreshRoute(authority: Authority, path = '/token/refresh') {

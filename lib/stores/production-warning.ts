@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/types.js';
-import { isMemoryStore } from './memory.js';
+import { isMemoryStore } from './memory-store.js';
 
 /** The warning's code, for `process.on('warning')` filters and `--disable-warning`. */
 export const MEMORY_STORE_WARNING = 'KOA_JWT_KIT_MEMORY_STORE';

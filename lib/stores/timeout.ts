@@ -18,7 +18,7 @@ export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>, st
     // still a promise here; a native promise passes through unchanged (no extra hop).
     pending = Promise.resolve(call());
   } catch (err) {
-    throw unavailable(err, storeCall);
+    throw storeUnavailable(err, undefined, storeCall);
   }
   // Fast path: an in-memory store has answered by the next microtask, so no timer is armed
   // (setTimeout + race cost ~3 µs per request on the revocation check, the hot path).
@@ -27,7 +27,7 @@ export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>, st
   await undefined;
   if (settled) {
     if (settled.ok) return settled.value;
-    throw unavailable(settled.error, storeCall);
+    throw storeUnavailable(settled.error, undefined, storeCall);
   }
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -37,12 +37,17 @@ export async function withStoreTimeout<T>(ms: number, call: () => Promise<T>, st
   try {
     return await Promise.race([pending, deadline]);
   } catch (err) {
-    throw unavailable(err, storeCall);
+    throw storeUnavailable(err, undefined, storeCall);
   } finally {
     clearTimeout(timer);
   }
 }
 
-const unavailable = (err: unknown, storeCall: StoreCall | undefined): KoaJwtError => (
-  err instanceof KoaJwtError ? err : new StoreUnavailableError(undefined, { cause: err, ...(storeCall ? { storeCall } : {}) })
+/**
+ * What a failed store call answers: a KoaJwtError as it is (it already says what went wrong),
+ * anything else as a StoreUnavailableError (503 with Retry-After) caused by it, with `message`
+ * (else the default) and the call that failed.
+ */
+export const storeUnavailable = (err: unknown, message?: string, storeCall?: StoreCall): KoaJwtError => (
+  err instanceof KoaJwtError ? err : new StoreUnavailableError(message, { cause: err, ...(storeCall ? { storeCall } : {}) })
 );

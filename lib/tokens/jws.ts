@@ -44,13 +44,25 @@ const notBase64url = (part: string): string => (B64URL.test(part) ? 'The token i
 // Headers that point at key material the attacker controls: never fetched, never trusted.
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
-function decodeJson(part: string, what: string): unknown {
+/**
+ * One base64url part of a compact JWS (header or payload) decoded as JSON, verifying nothing;
+ * `notJson` says what a part that is not JSON becomes: an error, its text, or nothing. Callers
+ * that read the payload before the signature is checked must verify the token before trusting it.
+ */
+export function decodePart(part: string, notJson: (text: string) => unknown): unknown {
+  const text = Buffer.from(part, 'base64url').toString('utf8');
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return JSON.parse(text);
   } catch {
-    throw tokenInvalid(`The token ${what} is not valid JSON.`);
+    return notJson(text);
   }
 }
+
+const headerNotJson = (): never => {
+  throw tokenInvalid('The token header is not valid JSON.');
+};
+// As jsonwebtoken does: a payload that is not JSON is returned as text; the JWT layer refuses it.
+const asText = (text: string): string => text;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -92,7 +104,7 @@ export function parseCompact(token: string): ParsedJws {
   if (!B64URL.test(signature)) throw tokenInvalid(signature === '' ? 'The token has no signature.' : 'The token signature is not base64url encoded.');
   if (!isCanonicalBase64url(signature)) throw tokenInvalid('The token is not in canonical base64url.');
   if (known) return { header: known, encodedHeader, encodedPayload, signature };
-  const header = decodeJson(encodedHeader, 'header');
+  const header = decodePart(encodedHeader, headerNotJson);
   if (!isPlainObject(header)) throw tokenInvalid('The token header is not a JSON object.');
   if (!isAlgorithm(header.alg)) {
     throw tokenInvalid(typeof header.alg === 'string' && header.alg.toLowerCase() === 'none'
@@ -121,13 +133,7 @@ export function verifySignature(token: string, jws: ParsedJws, key: Key): unknow
   // jws is this token split: the signing input is everything before the last dot.
   const input = token.slice(0, token.length - jws.signature.length - 1);
   if (!signatureCheck(key.verifyingKey, alg)(input, jws.signature)) throw tokenInvalid('The token signature is invalid.');
-  // As jsonwebtoken does: a payload that is not JSON is returned as text; the JWT layer refuses it.
-  const text = Buffer.from(jws.encodedPayload, 'base64url').toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return decodePart(jws.encodedPayload, asText);
 }
 
 // jsonwebtoken is loaded on the first signature, not at import: a verify-only service never

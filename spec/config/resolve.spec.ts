@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { resolveConfig } from '../../lib/config/resolve.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { testConfig } from '../helpers/app.js';
 import { internalsOf } from '../../lib/internals.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
+import { testConfig, testUsers } from '../helpers/app.js';
+import { SECRET } from '../helpers/keys.js';
 
 describe('resolved config', () => {
   const config = () => internalsOf(koaJwt(testConfig({ token: { audience: ['a', 'b'] }, cookie: 'jwt' }))).config;
@@ -14,6 +17,17 @@ describe('resolved config', () => {
     }
     expect(Object.isFrozen(resolved.token.audience)).to.equal(true);
     expect(Object.isFrozen(resolved.keys.algorithms)).to.equal(true);
+  });
+
+  it('leaves the live objects it holds as they are: the store, the users provider, the imported KeyObjects', () => {
+    const store = memoryStore();
+    const users = testUsers();
+    const parsed = resolveConfig(testConfig({ store, users, keys: { secret: [SECRET] } }));
+    expect(parsed.store).to.equal(store);
+    expect(parsed.users).to.equal(users);
+    expect([store, store.blacklist, users].map((o) => Object.isFrozen(o))).to.deep.equal([false, false, false]);
+    expect(Object.isFrozen(parsed.keys.static)).to.equal(true);
+    expect(parsed.keys.static[0]?.signingKey && Object.isFrozen(parsed.keys.static[0].signingKey)).to.equal(false);
   });
 
   it('cannot be changed after start-up', () => {

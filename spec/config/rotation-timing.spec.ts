@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';
 import { internalsOf } from '../../lib/internals.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 import { buildApp } from '../helpers/app.js';
 import { decode, handSign, nowSeconds } from '../helpers/tokens.js';
 

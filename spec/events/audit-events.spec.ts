@@ -6,7 +6,7 @@ import supertest from 'supertest';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { type AuthEventMap, type AuthEventName, AuthEvents } from '../../lib/events.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { remoteLike } from '../helpers/failing-store.js';
 import { SECRET } from '../helpers/keys.js';

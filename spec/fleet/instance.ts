@@ -9,7 +9,7 @@ import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import type { JwtState } from '../../lib/middleware/authenticate.js';
 import { redisStore } from '../../lib/redis.js';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 import type { FleetInstanceOptions } from '../helpers/fleet.js';
 
 const options = JSON.parse(process.env.FLEET_INSTANCE ?? '{}') as FleetInstanceOptions;

@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import type { JwtState } from '../../lib/middleware/authenticate.js';
-import { memoryUsers, type MemoryUserInput } from '../../lib/users/memory.js';
+import { memoryUsers, type MemoryUserInput } from '../../lib/users/memory-users.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { SECRET } from './keys.js';
 

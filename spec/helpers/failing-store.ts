@@ -1,4 +1,4 @@
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 
 export type FailureMode = 'reject' | 'hang';

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import sinon from 'sinon';
-import { mongooseStore } from '../../lib/stores/mongoose/store.js';
+import { mongooseStore } from '../../lib/stores/mongoose/mongoose-store.js';
 import { storeModels } from '../../lib/stores/mongoose/models.js';
 import type { Store } from '../../lib/stores/store.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ResolvedConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { createUserSecrets } from '../../lib/keyring/user-secrets.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testUsers } from '../helpers/app.js';

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { KoaJwtError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testConfig, testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';

@@ -4,7 +4,7 @@ import supertest from 'supertest';
 import { ForbiddenError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import sinon from 'sinon';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 import { buildApp, testConfig, testUsers } from '../helpers/app.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
 import { handSign, nowSeconds } from '../helpers/tokens.js';

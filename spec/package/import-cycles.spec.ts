@@ -128,7 +128,7 @@ describe('lib/ imports', () => {
   it('finds the modules of lib/ and what they import, type-only imports and re-exports included', () => {
     expect(graph.get('lib/config/schema.ts')).to.include('lib/config/duration.ts');
     expect(graph.get('lib/config/types.ts'), 'import type').to.include('lib/keyring/keyring.ts');
-    expect(graph.get('lib/config/types.ts'), 'export type … from').to.include('lib/config/throttle.ts');
+    expect(graph.get('lib/config/types.ts'), 'export type … from').to.include('lib/config/throttle-options.ts');
     expect(graph.get('lib/index.ts')?.size).to.be.greaterThan(5);
   });
 

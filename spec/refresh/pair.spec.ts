@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { ConfigError, KoaJwtError } from '../../lib/errors.js';
 import { testConfig } from '../helpers/app.js';

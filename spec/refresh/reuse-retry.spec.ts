@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { KoaJwtError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
 import { internalsOf } from '../../lib/internals.js';

@@ -1,6 +1,6 @@
 import sinon from 'sinon';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';

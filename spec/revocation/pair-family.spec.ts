@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testConfig } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { BlacklistEntry, Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';
 import { decode, handSign, nowSeconds } from '../helpers/tokens.js';

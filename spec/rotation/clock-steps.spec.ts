@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { slotKid } from '../../lib/keyring/rotation-plan.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';

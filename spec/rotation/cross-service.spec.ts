@@ -4,7 +4,7 @@ import Koa from 'koa';
 import sinon from 'sinon';
 import supertest from 'supertest';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testUsers } from '../helpers/app.js';
 import { type Listening, listen } from '../helpers/listen.js';
 import { decode, handSign } from '../helpers/tokens.js';

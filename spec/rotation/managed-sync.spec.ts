@@ -10,7 +10,7 @@ import { sealKey } from '../../lib/keyring/envelope.js';
 import { generateKeyPair, type Rotation, startRotation } from '../../lib/keyring/managed-rotation.js';
 import { slotKid } from '../../lib/keyring/rotation-plan.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store, StoredSigningKey } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';

@@ -5,7 +5,7 @@ import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { StoreUnavailableError } from '../../lib/errors.js';
 import { isEnvelope } from '../../lib/keyring/envelope.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
 import { configErrorOf } from '../helpers/config.js';

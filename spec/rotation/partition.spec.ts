@@ -4,7 +4,7 @@ import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { StoreUnavailableError } from '../../lib/errors.js';
 import { slotKid } from '../../lib/keyring/rotation-plan.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { buildApp, testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';

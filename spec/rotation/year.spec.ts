@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { KoaJwtError } from '../../lib/errors.js';
 import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testUsers } from '../helpers/app.js';
 import { decode, handSign } from '../helpers/tokens.js';
 import { internalsOf } from '../../lib/internals.js';

@@ -63,7 +63,7 @@ describe('POST /token/impersonate', () => {
 
   it('answers 403 when the target is a superuser', async () => {
     const { request, auth } = buildApp({}, {
-      config: { keys: { secret: 'oCmSxwOOJ2kEqXlWBVTsGmMMfh006_UNE4SJhehXaZE' }, users: (await import('../../lib/users/memory.js')).memoryUsers([
+      config: { keys: { secret: 'oCmSxwOOJ2kEqXlWBVTsGmMMfh006_UNE4SJhehXaZE' }, users: (await import('../../lib/users/memory-users.js')).memoryUsers([
         { id: '3', username: 'root', password: 'x', isSuperuser: true },
         { id: '4', username: 'root2', password: 'x', isSuperuser: true },
       ]) },

@@ -66,6 +66,12 @@ describe('attack: a planted or guessed CSRF value for the refresh cookie (double
     expectCsrfRefused(await refreshWith(victim.refresh, forged, forged));
   });
 
+  it('refuses a refresh cookie that names no family (no payload, not JSON, not an object, no jti): 403, never a 500', async function () {
+    const part = (json: string) => Buffer.from(json).toString('base64url');
+    const cookies = ['no-dots', `${part('{}')}.${part('not json')}.sig`, ...['null', '[1]', '7', '"jti"', '{"jti":""}', '{"jti":5}'].map((json) => `${part('{}')}.${part(json)}.sig`)];
+    for (const refresh of cookies) expectCsrfRefused(await refreshWith(refresh, 'planted', 'planted'));
+  });
+
   it('accepts the session\'s own value in the header, whatever was planted in the cookie', async function () {
     const victim = await session(VICTIM);
     const res = await refreshWith(victim.refresh, 'planted', victim.csrf).expect(201);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { buildApp } from '../helpers/app.js';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 import { SECRET } from '../helpers/keys.js';
 import { expectError } from './attack-kit.js';
 

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { mongooseStore, storeModels } from '../../lib/mongoose.js';
 import { storeContract } from '../../lib/testing.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 
 const WINDOW = 15 * 60_000;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 
 describe('memoryStore options', () => {
   it('gives the store the timeout it is given, and none (the default applies) when it is not', () => {

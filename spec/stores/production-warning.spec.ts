@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import { MEMORY_STORE_WARNING, warnMemoryStoreInProduction } from '../../lib/stores/production-warning.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testConfig } from '../helpers/app.js';

@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import sinon from 'sinon';
 import type { AuthEventMap } from '../../lib/events.js';
 import { STORE_FAILURE_INTERVAL_MS } from '../../lib/stores/failure-events.js';
-import { mongooseStore } from '../../lib/stores/mongoose/store.js';
+import { mongooseStore } from '../../lib/stores/mongoose/mongoose-store.js';
 import { buildApp } from '../helpers/app.js';
 import { failingStore, type FailureMode } from '../helpers/failing-store.js';
 import { flakyStore } from '../helpers/pair-fixture.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { StoreUnavailableError } from '../../lib/errors.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { buildApp } from '../helpers/app.js';
 

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { KoaJwtError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
-import { memoryStore } from '../../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { AttemptStore, Store } from '../../lib/stores/store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testConfig, testUsers } from '../helpers/app.js';

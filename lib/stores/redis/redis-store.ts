@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { AttemptCount, ConsumeResult, Store } from '../store.js';
-import { DEFAULT_PREFIX, redisKeys } from './keys.js';
+import { DEFAULT_PREFIX, redisKeys } from './redis-keys.js';
 import { warnIfRedisKeepsNothing } from './persistence.js';
 import {
   ADD_REVOCATION, CONSUME, DELETE_STALE, GET_OR_CREATE_SECRET, HIT, INSERT_SIGNING_KEY, REVOKE_FAMILY,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import sinon from 'sinon';
-import { mongooseUsers } from '../../lib/users/mongoose.js';
+import { mongooseUsers } from '../../lib/users/mongoose-users.js';
 import { hashPassword } from '../../lib/users/password.js';
 
 // mongooseUsers over an application's own model, without a server: Query#exec answers from a

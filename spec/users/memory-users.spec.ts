@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hashPassword } from '../../lib/users/password.js';
-import { memoryUsers } from '../../lib/users/memory.js';
+import { memoryUsers } from '../../lib/users/memory-users.js';
 
 describe('memoryUsers', () => {
   it('hashes plain passwords when it is built, and authenticates with them', async () => {
