@@ -17,6 +17,8 @@ import { assertAccessToken } from './tokens/token-type.js';
 import { createPairFlow } from './refresh/pair.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { createUserSecrets, type UserSecrets } from './keyring/user-secrets.js';
+import { createLogout, type Logout } from './logout/logout.js';
+import { createLogoutAll, type LogoutAll } from './logout/logout-all.js';
 
 /** What authentication yields: the user and the verified token. */
 export interface Authenticated {
@@ -54,6 +56,10 @@ export interface Authority {
   refresh(token: string, ctx?: Context): Promise<IssueResult>;
   /** The user of a verified payload (provider lookup or the claims), refusing unknown and inactive users. */
   userOf(payload: JwtPayload): Promise<AuthUser>;
+  /** Revokes a token (verified first) or a payload with its refresh family: lib/logout/logout.ts. */
+  readonly logout: Logout;
+  /** Rotates a user's secret: lib/logout/logout-all.ts. */
+  readonly logoutAll: LogoutAll;
   close(): Promise<void>;
 }
 
@@ -174,6 +180,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
 
   return {
     config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), storeFailures, authenticate, authenticateNow, obtain, issue, refresh, userOf,
+    logout: createLogout(verifier, revocation, events), logoutAll: createLogoutAll(userSecrets, events),
     async close() {
       verifier.cache?.close();
       config.keyring.remote?.close?.();

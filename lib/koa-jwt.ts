@@ -1,10 +1,8 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { createAuthority } from './authority.js';
-import { tokenIds, userFields } from './event-fields.js';
 import { startRotation } from './keyring/managed-rotation.js';
 import { resolveConfig } from './config/resolve.js';
-import { ConfigError } from './errors.js';
 import { assertUsersToIssue, buildRuntime } from './runtime.js';
 import type { IssueResult, KoaJwtConfig } from './config/types.js';
 import { type KeyringAdmin, keyringAdmin } from './keyring/keyring-admin.js';
@@ -100,17 +98,8 @@ export function koaJwt(config: KoaJwtConfig): KoaJwt {
   const members = {
     optional: () => optional,
     router: (options?: RouterOptions) => createRouter(authority, options),
-    blacklist: async (tokenOrPayload: string | JwtPayload) => {
-      const target = typeof tokenOrPayload === 'string' ? await authority.verifier.verifySignatureAndClaims(tokenOrPayload) : { payload: tokenOrPayload };
-      const tokenId = await authority.revocation.revoke(target);
-      events.emit('logout', { ...userFields(target.payload), ...tokenIds(target.payload) });
-      return tokenId;
-    },
-    rotateUserSecret: async (user: AuthUser | string | number) => {
-      if (!authority.userSecrets) throw new ConfigError('userSecrets', 'rotateUserSecret needs userSecrets: true');
-      await authority.userSecrets.rotate(user);
-      events.emit('logout_all', typeof user === 'object' ? { userId: String(user.id), username: user.username } : { userId: String(user) });
-    },
+    blacklist: (tokenOrPayload: string | JwtPayload) => authority.logout(tokenOrPayload).then((done) => done.tokenId),
+    rotateUserSecret: (user: AuthUser | string | number) => authority.logoutAll(user),
     on: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.on(event, listener); return auth as KoaJwt; },
     once: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.once(event, listener); return auth as KoaJwt; },
     off: <E extends AuthEventName>(event: E, listener: AuthEventListener<E>) => { events.off(event, listener); return auth as KoaJwt; },

@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
-import { clientOf, tokenIds, userFields } from '../event-fields.js';
 import { CredentialsRequiredError } from '../errors.js';
 import { optionalString, readBody } from './body.js';
 import { createExtractor } from '../middleware/extract.js';
@@ -28,9 +27,7 @@ export function blacklistRoute(authority: Authority, paths: { blacklist: string;
     if (token === undefined) throw new CredentialsRequiredError('Give the token to revoke, or authenticate with it.');
     // An ambient cookie credential from another site would log the victim out (the route clears cookies).
     if (own && own.source !== 'header') refuseCrossSite(ctx, config);
-    const verified = await authority.verifier.verifySignatureAndClaims(token);
-    const tokenId = await authority.revocation.revoke(verified);
-    authority.events.emit('logout', { ...clientOf(ctx), ...userFields(verified.payload), ...tokenIds(verified.payload) });
+    const { tokenId } = await authority.logout(token, ctx);
     if (own?.source === 'cookie') clearTokenCookie(ctx, config.cookie);
     if (own?.source === 'impersonation-cookie') clearTokenCookie(ctx, config.impersonation.cookie);
     if (own && config.refresh.cookie) clearRefreshCookies(ctx, config, refreshCookiePath(ctx, config, paths.blacklist, paths.refresh));

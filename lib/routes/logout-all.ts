@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
-import { clientOf } from '../event-fields.js';
 import { callerAuthenticator } from './caller.js';
 import { clearTokenCookie } from './cookies.js';
 
@@ -14,8 +13,7 @@ export function logoutAllRoute(authority: Authority) {
   const authenticateCaller = callerAuthenticator(authority);
   return async function logoutAll(ctx: Context): Promise<void> {
     const { user } = await authenticateCaller(ctx);
-    await authority.userSecrets!.rotate(user);
-    authority.events.emit('logout_all', { ...clientOf(ctx), userId: String(user.id), username: user.username });
+    await authority.logoutAll(user, ctx);
     clearTokenCookie(ctx, config.cookie);
     clearTokenCookie(ctx, config.impersonation.cookie);
     ctx.status = 204;
