@@ -8,20 +8,49 @@
 //   node scripts/mutation-table.mjs keys --tsv      # the reasons this report uses, as lines of the TSV
 import { readFileSync } from 'node:fs';
 
+const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n\s*/g, ' ');
+
+/** The mutated code itself (its first line when it spans several), then what replaced it. */
+function changeOf(lines, m) {
+  const { start, end } = m.location;
+  const span = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)} …`;
+  return `${short(cell(span.trim()), 70)} → ${short(cell(m.replacement ?? ''), 50)}`;
+}
+
 const [scope, flag] = process.argv.slice(2);
 if (!scope) throw new Error('usage: node scripts/mutation-table.mjs <scope> [--unlisted]');
 const report = JSON.parse(readFileSync(`reports/mutation/${scope}.json`, 'utf8'));
 const reasons = new Map();
+// The same reasons keyed without the line: code that moved (a refactor above it) keeps its
+// reason when file, mutator and change still name one mutant. Several with one key: the line decides.
+const byChange = new Map();
 for (const line of readFileSync('docs/mutation-reasons.tsv', 'utf8').split('\n')) {
   if (!line.trim() || line.startsWith('#')) continue;
   const [where, mutator, replacement, reason] = line.split('\t');
   reasons.set(`${where}\t${mutator}\t${replacement}`, reason);
+  const loose = `${where.replace(/:\d+$/, '')}\t${mutator}\t${replacement}`;
+  byChange.set(loose, byChange.has(loose) ? null : reason);
+}
+const looseCounts = new Map();
+for (const [file, { source, mutants }] of Object.entries(report.files)) {
+  const lines = source.split('\n');
+  for (const m of mutants) {
+    const key = `${file}\t${m.mutatorName}\t${changeOf(lines, m)}`;
+    looseCounts.set(key, (looseCounts.get(key) ?? 0) + 1);
+  }
+}
+
+/** The reason of a mutant: by file:line, else by file, mutator and change when that names it alone. */
+function reasonOf(file, line, m, change) {
+  const exact = reasons.get(`${file}:${line}\t${m.mutatorName}\t${change}`);
+  if (exact !== undefined) return exact;
+  const loose = `${file}\t${m.mutatorName}\t${change}`;
+  return looseCounts.get(loose) === 1 ? byChange.get(loose) ?? undefined : undefined;
 }
 
 const KILLED = new Set(['Killed', 'Timeout']);
 const NOT_KILLED = new Set(['Survived', 'NoCoverage']);
-const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n\s*/g, ' ');
 
 const scores = [];
 const rows = [];
@@ -35,12 +64,10 @@ for (const [file, { source, mutants }] of Object.entries(report.files).sort()) {
   const score = { file, killed, survived, noCoverage, excluded: 0, killedLater: 0 };
   scores.push(score);
   for (const m of mutants.filter((x) => NOT_KILLED.has(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
-    const { start, end } = m.location;
+    const { start } = m.location;
     const where = `${file}:${start.line}`;
-    // The mutated code itself (its first line when it spans several), then what replaced it.
-    const span = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)} …`;
-    const change = `${short(cell(span.trim()), 70)} → ${short(cell(m.replacement ?? ''), 50)}`;
-    const reason = reasons.get(`${where}\t${m.mutatorName}\t${change}`);
+    const change = changeOf(lines, m);
+    const reason = reasonOf(file, start.line, m, change);
     if (!reason) unclassified++;
     // Equivalent and unreachable mutants cannot be killed: the second score leaves them out, and
     // counts those a spec added after the run kills (checked by hand) as killed.
