@@ -76,7 +76,7 @@ export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T
 
 export function createAuthority(config: ResolvedConfig, options: { events?: AuthEvents } = {}): Authority {
   const events = options.events ?? new AuthEvents();
-  const throttle = createThrottle(config);
+  const throttle = createThrottle({ limits: config.throttle, storeTimeout: config.storeTimeout }, config.store.attempts);
   const userSecrets = createUserSecrets(config);
   const storeFailures = createStoreFailureEvents(events);
   const revocation = createRevocation(config, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }), onStoreError: storeFailures.report });
@@ -156,7 +156,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   }
 
   // Throttle, hashing bound, one answer for every failure, events: lib/login/login.ts.
-  const obtain = createLogin({ config, events, ...(throttle ? { throttle } : {}), issue: (user, ctx) => issue(user, undefined, ctx) });
+  const obtain = createLogin({ users: config.users, storeTimeout: config.storeTimeout, hashing: config.hashing, events, ...(throttle ? { throttle } : {}), issue: (user, ctx) => issue(user, undefined, ctx) });
 
   async function refresh(token: string, ctx?: Context): Promise<IssueResult> {
     let refreshed: IssueResult;

@@ -7,11 +7,16 @@ import { tokenIds } from '../event-fields.js';
 import { HashingGate } from '../users/hashing-gate.js';
 import { dummyHash, hashPassword } from '../users/password.js';
 import { withStoreTimeout } from '../stores/timeout.js';
-import { type AuthUser, isActive } from '../users/provider.js';
+import { type AuthUser, isActive, type UserProvider } from '../users/provider.js';
 import { checkPassword } from './password-check.js';
 
 export interface LoginDeps {
-  readonly config: ResolvedConfig;
+  /** The users provider; without one (a verify-only service) every login is 404 not_available. */
+  readonly users: UserProvider | undefined;
+  /** The deadline of a store or users provider call, in ms. */
+  readonly storeTimeout: number;
+  /** The bound on password hashes at once (docs/login-protection.md). */
+  readonly hashing: ResolvedConfig['hashing'];
   readonly events: AuthEvents;
   readonly throttle?: Throttle;
   /** Mints the tokens of a user who logged in (the authority's issue). */
@@ -31,18 +36,17 @@ export type Login = (username: string, password: string, ctx?: Context) => Promi
  *
  * @example
  * ```ts
- * const login = createLogin({ config, events, throttle, issue: (user, ctx) => authority.issue(user, undefined, ctx) });
+ * const login = createLogin({ users, storeTimeout: 1000, hashing: config.hashing, events, throttle, issue: (user, ctx) => authority.issue(user, undefined, ctx) });
  * const { token } = await login('alice', 'alice-password', ctx);
  * ```
  */
 export function createLogin(deps: LoginDeps): Login {
-  const { config, events, throttle, issue } = deps;
+  const { users, storeTimeout, hashing, events, throttle, issue } = deps;
   // A users store call (not a password check): store.timeout, and a failure is a 503.
-  const callUsers = <T>(operation: string, call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call, { part: 'users', operation }).catch((err: unknown) => {
+  const callUsers = <T>(operation: string, call: () => Promise<T>): Promise<T> => withStoreTimeout(storeTimeout, call, { part: 'users', operation }).catch((err: unknown) => {
     throw err instanceof StoreUnavailableError ? new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err, storeCall: { part: 'users', operation } }) : err;
   });
-  const users = config.users;
-  const gate = new HashingGate({ concurrency: config.hashing.concurrency, queue: config.hashing.queue, maxWaitMs: config.hashing.maxWait * 1000 });
+  const gate = new HashingGate({ concurrency: hashing.concurrency, queue: hashing.queue, maxWaitMs: hashing.maxWait * 1000 });
   // Made now, so that the first unknown username does not pay for it inside its store deadline.
   if (users) dummyHash().catch(() => undefined);
 
@@ -62,7 +66,7 @@ export function createLogin(deps: LoginDeps): Login {
   /** Stores a fresh hash in place of an outdated one; a failure costs the user nothing (the login stands). */
   async function upgrade(user: AuthUser, password: string, ctx: Context | undefined): Promise<void> {
     try {
-      const hash = await checkPassword(gate, config.storeTimeout, ctx, () => hashPassword(password));
+      const hash = await checkPassword(gate, storeTimeout, ctx, () => hashPassword(password));
       await callUsers('updatePasswordHash', () => users!.updatePasswordHash!(user, hash.value));
     } catch (err) {
       events.emit('error', { source: 'password_upgrade', error: err, userId: String(user.id), username: user.username });
@@ -81,7 +85,7 @@ export function createLogin(deps: LoginDeps): Login {
     }
     let checked;
     try {
-      checked = await checkPassword(gate, config.storeTimeout, ctx, () => users.authenticate(username, password, ctx), { part: 'users', operation: 'authenticate' });
+      checked = await checkPassword(gate, storeTimeout, ctx, () => users.authenticate(username, password, ctx), { part: 'users', operation: 'authenticate' });
     } catch (err) {
       // No verdict on the password was given (429 or 503): this was no failed login, and must
       // not count towards a lockout (a users store that failed for a while locked out everyone

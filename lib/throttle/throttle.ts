@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig, ResolvedLimit } from '../config/types.js';
+
+/** What the throttle is built from: the resolved `throttle` limits (false: off) and the store deadline, in ms. */
+export interface ThrottleOptions {
+  readonly limits: ResolvedConfig['throttle'];
+  readonly storeTimeout: number;
+}
 import type { AttemptCount, AttemptStore } from '../stores/store.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 
@@ -43,15 +49,16 @@ const addressKey = (route: string, ip: string) => keyOf(`${route}:address`, ip);
  *
  * @example
  * ```ts
- * const throttle = createThrottle(config);
+ * const throttle = createThrottle({ limits: config.throttle, storeTimeout: config.storeTimeout }, config.store.attempts);
  * const refusal = await throttle?.admitLogin('alice', ctx.ip); // { limit: 'username', retryAfter: 840 }
  * ```
  */
-export function createThrottle(config: ResolvedConfig): Throttle | undefined {
-  const limits = config.throttle;
-  if (!limits) return undefined;
-  const attempts = config.store.attempts as AttemptStore;
-  const timed = <T>(operation: keyof AttemptStore, call: () => Promise<T>) => withStoreTimeout(config.storeTimeout, call, { part: 'attempts', operation });
+export function createThrottle(options: ThrottleOptions, store: AttemptStore | undefined): Throttle | undefined {
+  const { limits, storeTimeout } = options;
+  // The config check refuses throttle limits with a store that keeps no attempt counters.
+  if (!limits || !store) return undefined;
+  const attempts = store;
+  const timed = <T>(operation: keyof AttemptStore, call: () => Promise<T>) => withStoreTimeout(storeTimeout, call, { part: 'attempts', operation });
 
   /** One hit, sent now: `landed` settles when the store has it, however late. */
   function hit(key: string, limit: ResolvedLimit, name: Refusal['limit']) {
