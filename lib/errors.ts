@@ -11,7 +11,7 @@
  * ```
  */
 
-/** What a 401 says in `WWW-Authenticate` (RFC 6750 §3): nothing more than the realm, or an error attribute. */
+/** What a 401 says in `WWW-Authenticate` (RFC 6750 §3): nothing more than the realm, or an error attribute; written by lib/middleware/error-answer.ts. */
 type Challenge = 'realm' | 'invalid_token' | 'invalid_request';
 
 interface Answer {
@@ -64,18 +64,12 @@ export interface ErrorBody {
   [member: string]: unknown;
 }
 
-// A header value may carry only visible ASCII: a description that quotes attacker bytes (a
-// JSON parse error on a tampered payload) would otherwise make ctx.set throw, and answer 500.
-const quote = (s: string) => s.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?');
-
 interface ErrorOptions {
   cause?: unknown;
   /** Extra members of the JSON body. */
   body?: Record<string, unknown>;
   /** Seconds for `Retry-After` (503, 429), when the default of the code does not fit. */
   retryAfter?: number;
-  /** Headers that are facts of this failure (the `Allow` of a 405). */
-  headers?: Record<string, string>;
 }
 
 /**
@@ -103,19 +97,18 @@ export abstract class KoaJwtError extends Error {
   /** Seconds for `Retry-After`, where this failure has one. */
   readonly retryAfter?: number;
   /**
-   * Headers of the answer (`WWW-Authenticate`, `Retry-After`). The challenge's scheme is the
-   * configured `header.prefix`: the middleware and routes fill it in before they answer or throw.
+   * Headers of the answer (`WWW-Authenticate`, `Retry-After`, `Allow`), for the app's own error
+   * middleware with `errors: 'throw'`: empty until the middleware or a route answers with this
+   * error (the challenge's scheme is the configured `header.prefix`; lib/middleware/error-answer.ts).
    */
   headers: Record<string, string | string[]> = {};
   readonly #extra?: Readonly<Record<string, unknown>>;
-  readonly #ownHeaders?: Readonly<Record<string, string>>;
 
   constructor(message: string, options?: ErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options?.body !== undefined) this.#extra = options.body;
     if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
-    if (options?.headers !== undefined) this.headers = { ...(this.#ownHeaders = options.headers) };
   }
 
   #statusSetByKoa?: number;
@@ -138,24 +131,6 @@ export abstract class KoaJwtError extends Error {
   /** The JSON body of the contract: `{ error, error_description, ...extra }`. */
   get body(): ErrorBody {
     return { error: this.code, error_description: this.message, ...this.#extra };
-  }
-
-  /**
-   * Fills `headers` for an answer: the challenge of a 401 under `scheme` (the configured
-   * `header.prefix`; RFC 6750 §3.1: no error attribute when no token was presented), and `Retry-After`.
-   */
-  withHeaders(scheme: string): this {
-    const answer: Answer = ANSWERS[this.code];
-    const headers: Record<string, string> = { ...this.#ownHeaders };
-    if (this.status === 401 && answer.challenge) {
-      headers['WWW-Authenticate'] = answer.challenge === 'realm'
-        ? `${scheme} realm="api"`
-        : `${scheme} realm="api", error="${answer.challenge}", error_description="${quote(this.message)}"`;
-    }
-    const retryAfter = this.retryAfter ?? answer.retryAfter;
-    if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
-    this.headers = headers;
-    return this;
   }
 }
 
@@ -498,8 +473,11 @@ export class NotAvailableError extends KoaJwtError {
  */
 export class MethodNotAllowedError extends KoaJwtError {
   readonly code = 'method_not_allowed';
+  /** The methods the route answers (the `Allow` header, RFC 9110 §15.5.6). */
+  readonly allow: readonly string[];
   constructor(message: string, allow: readonly string[]) {
-    super(message, { headers: { Allow: allow.join(', ') } });
+    super(message);
+    this.allow = Object.freeze([...allow]);
   }
 }
 

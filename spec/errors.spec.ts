@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as lib from '../lib/index.js';
 import { ERROR_ANSWERS, KoaJwtError, type KoaJwtErrorCode } from '../lib/errors.js';
+import { answerOf } from '../lib/middleware/error-answer.js';
 
 // One table from code to answer: every error class takes its status, challenge and Retry-After
 // from it, and every code in it belongs to a class.
@@ -56,28 +57,28 @@ describe('errors', () => {
 
   describe('headers for an answer', () => {
     it('challenges a 401 with the configured scheme, with error="invalid_token" when a token was presented', () => {
-      expect(new lib.TokenExpiredError().withHeaders('JWT').headers).to.deep.equal({
+      expect(answerOf(new lib.TokenExpiredError(), 'JWT').headers).to.deep.equal({
         'WWW-Authenticate': 'JWT realm="api", error="invalid_token", error_description="The token has expired."',
       });
-      expect(new lib.CredentialsRequiredError('none').withHeaders('Bearer').headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer realm="api"' });
-      expect(new lib.CredentialsBadFormatError('bad').withHeaders('Bearer').headers['WWW-Authenticate']).to.match(/^Bearer realm="api", error="invalid_request"/);
+      expect(answerOf(new lib.CredentialsRequiredError('none'), 'Bearer').headers).to.deep.equal({ 'WWW-Authenticate': 'Bearer realm="api"' });
+      expect(answerOf(new lib.CredentialsBadFormatError('bad'), 'Bearer').headers['WWW-Authenticate']).to.match(/^Bearer realm="api", error="invalid_request"/);
     });
 
     it('quotes only visible ASCII in the challenge (attacker bytes cannot break the header)', () => {
-      const header = new lib.TokenInvalidError('bad "x"\n\u0000é').withHeaders('Bearer').headers['WWW-Authenticate']!;
+      const header = answerOf(new lib.TokenInvalidError('bad "x"\n\u0000é'), 'Bearer').headers['WWW-Authenticate']!;
       expect(header).to.match(/^[\x20-\x7e]+$/);
       expect(header).to.include("error_description=\"bad 'x'");
     });
 
     it('adds Retry-After to a 503: the default of the code, or the failure\'s own', () => {
-      expect(new lib.StoreUnavailableError().withHeaders('Bearer').headers).to.deep.equal({ 'Retry-After': '1' });
-      expect(new lib.StoreUnavailableError('x', { retryAfter: 7 }).withHeaders('Bearer').headers).to.deep.equal({ 'Retry-After': '7' });
-      expect(new lib.KeySourceUnavailableError().withHeaders('Bearer').headers).to.deep.equal({ 'Retry-After': '5' });
+      expect(answerOf(new lib.StoreUnavailableError(), 'Bearer').headers).to.deep.equal({ 'Retry-After': '1' });
+      expect(answerOf(new lib.StoreUnavailableError('x', { retryAfter: 7 }), 'Bearer').headers).to.deep.equal({ 'Retry-After': '7' });
+      expect(answerOf(new lib.KeySourceUnavailableError(), 'Bearer').headers).to.deep.equal({ 'Retry-After': '5' });
     });
 
     it('adds no challenge to other statuses', () => {
-      expect(new lib.ForbiddenError('no').withHeaders('Bearer').headers).to.deep.equal({});
-      expect(new lib.MethodNotAllowedError('no', ['GET', 'HEAD']).withHeaders('Bearer').headers).to.deep.equal({ Allow: 'GET, HEAD' });
+      expect(answerOf(new lib.ForbiddenError('no'), 'Bearer').headers).to.deep.equal({});
+      expect(answerOf(new lib.MethodNotAllowedError('no', ['GET', 'HEAD']), 'Bearer').headers).to.deep.equal({ Allow: 'GET, HEAD' });
     });
   });
 

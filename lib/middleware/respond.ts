@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
 import { KoaJwtError } from '../errors.js';
+import { answerOf } from './error-answer.js';
 import type { StoreFailureEvents } from '../stores/failure-events.js';
 
 /**
@@ -16,16 +17,16 @@ export function fail(ctx: Context, err: unknown, config: Pick<ResolvedConfig, 'e
   const error = toKoaJwtError(err);
   if (!error) throw err;
   storeFailures?.report(error);
-  error.withHeaders(config.header.prefix);
+  const answer = answerOf(error, config.header.prefix);
   if (config.errors === 'throw') {
     // Koa's error handling drops every header set so far: cookies this failure clears go with the error.
     const cookies = ctx.response.headers['set-cookie'];
-    if (cookies !== undefined) error.headers['Set-Cookie'] = cookies;
+    error.headers = { ...answer.headers, ...(cookies !== undefined ? { 'Set-Cookie': cookies } : {}) };
     throw error;
   }
-  ctx.status = error.status;
-  ctx.body = error.body;
-  ctx.set(error.headers);
+  ctx.status = answer.status;
+  ctx.body = answer.body;
+  ctx.set(answer.headers);
   ctx.set('Cache-Control', 'no-store');
 }
 

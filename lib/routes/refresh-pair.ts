@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
-import { TokenError } from '../errors.js';
+import { KoaJwtError } from '../errors.js';
+import { refusesToken } from '../middleware/error-answer.js';
 import { optionalString, readBody, requireStrings } from './body.js';
 import { setTokenCookie } from './cookies.js';
 import { refuseCrossSite } from './cross-site.js';
@@ -40,7 +41,7 @@ export function pairRefreshRoute(authority: Authority, routePath: string) {
       result = await authority.refresh(token, ctx);
     } catch (err) {
       // A cookie that can never refresh again is dropped, so the app sees "logged out" at once.
-      if (fromCookie && err instanceof TokenError) clearRefreshCookies(ctx, config, path);
+      if (fromCookie && err instanceof KoaJwtError && refusesToken(err)) clearRefreshCookies(ctx, config, path);
       throw err;
     }
     setTokenCookie(ctx, config.cookie, result.token, result.payload.exp);

@@ -267,6 +267,20 @@ describe('refresh route in pair mode (POST /token/refresh { refresh })', () => {
       expect(cleared.value).to.equal('');
       expect(cleared.attributes).to.include('path=/auth/token/refresh').and.include('expires=thu, 01 jan 1970');
     });
+
+    it('keeps the cookie when the store cannot answer (503): an outage logs nobody out', async () => {
+      const flaky = flakyStore();
+      const request = await serve({ refresh: { pair: true, cookie: 'refresh_token' }, store: flaky.store });
+      const first = await request.post('/auth/token').send(ALICE).expect(201);
+      const csrf = csrfCookie(first)!.value;
+      const cookies = cookieHeader(refreshCookie(first)!.value, csrf);
+      flaky.fail('reject', 'consume');
+      const res = await request.post('/auth/token/refresh').set('Cookie', cookies).set('X-CSRF-Token', csrf).expect(503);
+      expect(res.body.error).to.equal('temporarily_unavailable');
+      expect(refreshCookie(res), 'no Set-Cookie for the refresh cookie').to.equal(undefined);
+      flaky.fail(false);
+      await request.post('/auth/token/refresh').set('Cookie', cookies).set('X-CSRF-Token', csrf).expect(201);
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { ThrottledError } from '../../lib/errors.js';
+import { answerOf } from '../../lib/middleware/error-answer.js';
 import { HashingGate } from '../../lib/users/hashing-gate.js';
 
 /** A hash the spec finishes by hand: no real work, no timing. */
@@ -43,7 +44,7 @@ describe('HashingGate: the bound on password hashing', () => {
     expect((refused as ThrottledError).status).to.equal(429);
     expect((refused as ThrottledError).code).to.equal('throttled');
     expect((refused as ThrottledError).retryAfter).to.equal(1);
-    expect((refused as ThrottledError).withHeaders('Bearer').headers).to.deep.equal({ 'Retry-After': '1' });
+    expect(answerOf(refused as ThrottledError, 'Bearer').headers).to.deep.equal({ 'Retry-After': '1' });
     expect(started).to.have.length(1);
   });
 
