@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
 import { AccountDisabledError, type StoreCall, StoreUnavailableError, UserNotFoundError } from './errors.js';
 import { AuthEvents } from './events.js';
-import { clientOf, tokenIds, userFields } from './event-fields.js';
+import { clientOf, tokenIds } from './event-fields.js';
 import { createLogin } from './login/login.js';
 import { createThrottle, type Throttle } from './throttle/throttle.js';
 import { createStoreFailureEvents, type StoreFailureEvents } from './stores/failure-events.js';
@@ -88,10 +88,10 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   const users = config.users;
   // Pair mode (simplejwt): obtain/issue answer { token, refresh }, refresh takes the refresh token.
   const pair = config.refresh.pair
-    ? createPairFlow({
-      config, issuer, verifier, userOf, onFamilyRevoked: (payload) => revocation.revoke({ payload }),
-      onReuseDetected: (payload, family, ctx) => events.emit('reuse_detected', { ...clientOf(ctx), ...userFields(payload), ...tokenIds(payload), family }),
-    })
+    ? createPairFlow(
+      { refresh: config.refresh, token: config.token, storeTimeout: config.storeTimeout },
+      { issuer, verifier, store: config.store.refreshTokens, userOf, revocation, events },
+    )
     : undefined;
 
   const acceptUser = (user: AuthUser | undefined): AuthUser => {

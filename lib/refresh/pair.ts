@@ -9,21 +9,27 @@ import { assertRefreshToken } from '../tokens/token-type.js';
 import { latestFamilyExpiry, refreshDeadline } from '../tokens/family.js';
 import type { Verifier } from '../tokens/verifier.js';
 import type { AuthUser } from '../users/provider.js';
+import { clientOf, tokenIds, userFields } from '../event-fields.js';
+import type { AuthEvents } from '../events.js';
+import type { Revocation } from '../revocation/revocation.js';
 
-/**
- * Called after a family was revoked in the refresh store with a token of that family, so that
- * its access tokens die too: the revocation module's `revoke` (the blacklist, keyed on the family id).
- */
-export type FamilyRevoked = (payload: JwtPayload) => Promise<unknown>;
+/** The resolved options pair mode runs with: `refresh` (its `pair` section set), `token`, the store deadline in ms. */
+export interface PairOptions {
+  readonly refresh: ResolvedConfig['refresh'];
+  readonly token: ResolvedConfig['token'];
+  readonly storeTimeout: number;
+}
 
-export interface PairDeps {
-  readonly config: ResolvedConfig;
+export interface PairCollaborators {
   readonly issuer: Issuer;
   readonly verifier: Verifier;
+  readonly store: RefreshTokenStore;
+  /** The user a refresh token names, refusing unknown and inactive users. */
   readonly userOf: (payload: JwtPayload) => Promise<AuthUser>;
-  readonly onFamilyRevoked: FamilyRevoked;
-  /** Told when a consumed refresh token came back and its family was revoked (the `reuse_detected` event). */
-  readonly onReuseDetected: (payload: JwtPayload, family: string, ctx?: Context) => void;
+  /** Revokes the access tokens of a family whose refresh tokens were revoked (the blacklist, keyed on the family id). */
+  readonly revocation: Pick<Revocation, 'revoke'>;
+  /** Tells `reuse_detected`. */
+  readonly events: AuthEvents;
 }
 
 /** simplejwt's access/refresh pair: issue both, refresh with rotation and reuse detection. */
@@ -54,17 +60,19 @@ function carried(payload: JwtPayload): Record<string, unknown> {
  *
  * @example
  * ```ts
- * const pair = createPairFlow({ config, issuer, verifier, userOf, onFamilyRevoked, onReuseDetected });
+ * const pair = createPairFlow({ refresh: config.refresh, token: config.token, storeTimeout: config.storeTimeout }, { issuer, verifier, store: config.store.refreshTokens, userOf, revocation, events });
  * const { token, refresh } = await pair.issue(user);
  * const next = await pair.refresh(refresh!); // next.refresh is refresh's successor
  * ```
  */
-export function createPairFlow(deps: PairDeps): PairFlow {
-  const { config, issuer, verifier, userOf, onFamilyRevoked, onReuseDetected } = deps;
+export function createPairFlow(options: PairOptions, collaborators: PairCollaborators): PairFlow {
+  const config = options;
+  const { issuer, verifier, store, userOf, revocation, events } = collaborators;
   if (!config.refresh.pair) throw new Error('koa-jwt-kit: createPairFlow needs refresh.pair');
   const pair = config.refresh.pair;
-  const store = config.store.refreshTokens;
   const timed = <T>(operation: keyof RefreshTokenStore, call: () => Promise<T>): Promise<T> => withStoreTimeout(config.storeTimeout, call, { part: 'refreshTokens', operation });
+  // The family's access tokens die with it: the blacklist, keyed on the family id.
+  const onFamilyRevoked = (payload: JwtPayload) => revocation.revoke({ payload });
   const ownerOf = (payload: JwtPayload): string => userIdOf(payload) ?? String(payload.username ?? '');
 
   const record = (payload: JwtPayload, family: string): Promise<void> =>
@@ -94,7 +102,7 @@ export function createPairFlow(deps: PairDeps): PairFlow {
         // the whole family goes, and whoever holds its newest token must log in again.
         if (pair.reuseDetection) {
           await revokeFamily(family, old);
-          onReuseDetected(old, family, ctx);
+          events.emit('reuse_detected', { ...clientOf(ctx), ...userFields(old), ...tokenIds(old), family });
           throw new TokenReusedError();
         }
         throw new TokenRevokedError('This refresh token was already used; refresh with the newest one.');
