@@ -79,10 +79,10 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   const throttle = createThrottle({ limits: config.throttle, storeTimeout: config.storeTimeout }, config.store.attempts);
   const userSecrets = createUserSecrets(config);
   const storeFailures = createStoreFailureEvents(events);
-  const revocation = createRevocation(config, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }), onStoreError: storeFailures.report });
-  const issuer = createIssuer(config, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
+  const revocation = createRevocation(config, config.store, { onCacheError: (error) => events.emit('error', { source: 'revocation_cache', error }), onStoreError: storeFailures.report });
+  const issuer = createIssuer(config, config.keyring, userSecrets ? { signingKeyOverride: userSecrets.signingKeyOverride } : {});
   // A per-user-secret token stays cached at most blacklist.cacheSeconds: the bound on seeing a rotation made elsewhere.
-  const verifier = createVerifier(config, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
+  const verifier = createVerifier(config.token, config.keyring, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
   // A rotated secret ends that user's cached verifications on this instance at once.
   userSecrets?.onRotate((userId) => verifier.cache?.dropUser(userId));
   const users = config.users;

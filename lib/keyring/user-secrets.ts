@@ -35,7 +35,7 @@ export interface UserSecrets {
  * @example
  * ```ts
  * const secrets = createUserSecrets(config);
- * const issuer = createIssuer(config, { signingKeyOverride: secrets?.signingKeyOverride });
+ * const issuer = createIssuer(config, keyring, { signingKeyOverride: secrets?.signingKeyOverride });
  * ```
  */
 export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefined {

@@ -1,5 +1,6 @@
 import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { BlacklistStore } from '../stores/store.js';
 import { ConfigError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 
@@ -30,14 +31,20 @@ export interface RevocationCache {
  *
  * @example
  * ```ts
- * const cache = createRevocationCache(config);
+ * const cache = createRevocationCache({ blacklist: config.blacklist, storeTimeout: 2000 }, store.blacklist);
  * const known = cache?.has([payload.jti]); // undefined: ask the store
  * ```
  */
-export function createRevocationCache(config: ResolvedConfig, options: { onError?: (err: unknown) => void } = {}): RevocationCache | undefined {
-  const { store, storeTimeout, blacklist } = config;
+/** The resolved `blacklist` options and the store deadline (ms) the cache runs with. */
+export interface RevocationCacheOptions {
+  readonly blacklist: ResolvedConfig['blacklist'];
+  readonly storeTimeout: number;
+}
+
+export function createRevocationCache(config: RevocationCacheOptions, store: BlacklistStore, options: { onError?: (err: unknown) => void } = {}): RevocationCache | undefined {
+  const { storeTimeout, blacklist } = config;
   if (!blacklist.cache) return undefined;
-  const listSince = store.blacklist.listSince?.bind(store.blacklist);
+  const listSince = store.listSince?.bind(store);
   if (!listSince) throw new ConfigError('blacklist.cache', 'this store cannot list its revocations (blacklist.listSince); turn the cache off or use memoryStore / mongooseStore');
   const maxAgeMs = blacklist.cacheSeconds * 1000;
   // Ages are measured on the monotonic clock: a step back of the wall clock must not make an

@@ -1,5 +1,6 @@
 import { createClock } from '../clock.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { Store } from '../stores/store.js';
 import { InvalidRequestError, StoreUnavailableError, TokenRevokedError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
@@ -29,13 +30,16 @@ const IS_BLACKLISTED = Object.freeze({ part: 'blacklist', operation: 'isBlacklis
  *
  * @example
  * ```ts
- * const revocation = createRevocation(config);
- * const verifier = createVerifier(config, { postChecks: [revocation.check] });
+ * const revocation = createRevocation(config, store);
+ * const verifier = createVerifier(config.token, keyring, { postChecks: [revocation.check] });
  * await revocation.revoke(await verifier.verifySignatureAndClaims(token));
  * ```
  */
-export function createRevocation(config: ResolvedConfig, options: { onCacheError?: (err: unknown) => void; onStoreError?: (err: unknown) => void } = {}): Revocation {
-  const { store, storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
+/** The resolved options revocation runs with: `blacklist`, `token` and `refresh` (how long a family lives), the store deadline in ms. */
+export type RevocationOptions = Pick<ResolvedConfig, 'blacklist' | 'token' | 'refresh' | 'storeTimeout'>;
+
+export function createRevocation(config: RevocationOptions, store: Store, options: { onCacheError?: (err: unknown) => void; onStoreError?: (err: unknown) => void } = {}): Revocation {
+  const { storeTimeout, blacklist, token: tokenConfig, refresh: refreshConfig } = config;
   const failOpen = blacklist.onStoreError === 'allow';
   const byHash = tokenConfig.tokenId !== 'require';
   const clock = createClock();
@@ -50,7 +54,7 @@ export function createRevocation(config: ResolvedConfig, options: { onCacheError
   }
 
   // blacklist.cache: a Set lookup instead of a store round trip (lib/revocation/revocation-cache.ts: how stale it may be).
-  const cache = createRevocationCache(config, options.onCacheError ? { onError: options.onCacheError } : {});
+  const cache = createRevocationCache(config, store.blacklist, options.onCacheError ? { onError: options.onCacheError } : {});
 
   const check: PostCheck = ({ token, payload }) => {
     const ids = idsOf(token, payload);

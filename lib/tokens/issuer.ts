@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { ResolvedConfig } from '../config/types.js';
+import type { Keyring } from '../keyring/keyring.js';
 import { RefreshExpiredError, RefreshNotAllowedError, SigningKeyUnavailableError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import type { AuthUser } from '../users/provider.js';
@@ -49,8 +50,11 @@ export interface Issuer {
 export const userIdOf = (payload: { user_id?: unknown; sub?: unknown }): string | undefined =>
   payload.user_id !== undefined ? String(payload.user_id) : typeof payload.sub === 'string' ? payload.sub : undefined;
 
-export function createIssuer(config: ResolvedConfig, options: { signingKeyOverride?: SigningKeyOverride } = {}): Issuer {
-  const { token: tokenConfig, refresh: refreshConfig, keyring } = config;
+/** The resolved options an issuer runs with: `token` (claims, lifetime, ids) and `refresh` (the family's end). */
+export type IssuerOptions = Pick<ResolvedConfig, 'token' | 'refresh'>;
+
+export function createIssuer(config: IssuerOptions, keyring: Keyring, options: { signingKeyOverride?: SigningKeyOverride } = {}): Issuer {
+  const { token: tokenConfig, refresh: refreshConfig } = config;
   const audience = tokenConfig.audience ? (tokenConfig.audience.length === 1 ? tokenConfig.audience[0] : [...tokenConfig.audience]) : undefined;
   const issuer = tokenConfig.issuer?.[0];
   const withJti = tokenConfig.tokenId !== 'off';

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { deepFreeze, type FreezeFilter } from '../deep-freeze.js';
 import { TokenInvalidError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
+import type { Keyring } from '../keyring/keyring.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
 import { decodePart, isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
@@ -44,15 +45,18 @@ export interface VerifierOptions {
   overrideCacheSeconds?: number;
 }
 
-export function claimRules(config: ResolvedConfig): ClaimRules {
+/** The resolved `token` options a verifier runs with. */
+export type TokenOptions = ResolvedConfig['token'];
+
+export function claimRules(token: TokenOptions): ClaimRules {
   return Object.freeze({
-    leeway: config.token.leeway,
-    clockSkew: config.token.clockSkew,
-    verifyExpiration: config.token.verifyExpiration,
-    maxLifetime: config.token.maxLifetime,
-    requireTokenId: config.token.tokenId === 'require',
-    ...(config.token.audience ? { audience: config.token.audience } : {}),
-    ...(config.token.issuer ? { issuer: config.token.issuer } : {}),
+    leeway: token.leeway,
+    clockSkew: token.clockSkew,
+    verifyExpiration: token.verifyExpiration,
+    maxLifetime: token.maxLifetime,
+    requireTokenId: token.tokenId === 'require',
+    ...(token.audience ? { audience: token.audience } : {}),
+    ...(token.issuer ? { issuer: token.issuer } : {}),
   });
 }
 
@@ -73,18 +77,17 @@ const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as P
  *
  * @example
  * ```ts
- * const verifier = createVerifier(config, { postChecks: [revocation.check] });
+ * const verifier = createVerifier(config.token, keyring, { postChecks: [revocation.check] });
  * const { payload } = await verifier.verify(token);
  * ```
  */
-export function createVerifier(config: ResolvedConfig, options: VerifierOptions = {}): Verifier {
-  const rules = claimRules(config);
-  const { keyring } = config;
-  const maxLength = config.token.maxLength;
+export function createVerifier(token: TokenOptions, keyring: Keyring, options: VerifierOptions = {}): Verifier {
+  const rules = claimRules(token);
+  const maxLength = token.maxLength;
   const { keyOverride } = options;
   const postChecks = options.postChecks ?? [];
   const overrideCacheSeconds = options.overrideCacheSeconds ?? 5;
-  const cache = config.token.cache ? createTokenCache({ max: config.token.cache.max, rules, keyring }) : undefined;
+  const cache = token.cache ? createTokenCache({ max: token.cache.max, rules, keyring }) : undefined;
 
   const checkSignature = (token: string, jws: ParsedJws, keys: readonly Key[]): { payload: unknown; key: Key } => {
     let lastError: unknown;
