@@ -49,7 +49,7 @@ const SCOPES = {
     mutate: ['lib/keyring/managed-rotation.ts', 'lib/keyring/rotation-plan.ts', 'lib/keyring/user-secrets.ts'],
     spec: [
       'spec/rotation/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/config/**/*.spec.ts', 'spec/security/secret-kid.spec.ts',
-      'spec/tokens/token-cache.spec.ts', 'spec/routes/logout-all.spec.ts', 'spec/stores/**/*.spec.ts',
+      'spec/tokens/token-cache.spec.ts', 'spec/routes/logout-all-route.spec.ts', 'spec/stores/**/*.spec.ts',
     ],
   },
   // The remote JWKS: its specs run real HTTP servers with deadlines. A mutant that removes a

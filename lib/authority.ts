@@ -1,30 +1,23 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
-import { AccountDisabledError, type StoreCall, StoreUnavailableError, UserNotFoundError } from './errors.js';
 import { AuthEvents } from './events.js';
 import { clientOf, tokenIds } from './event-fields.js';
 import { createLogin } from './login/login.js';
 import { createThrottle, type Throttle } from './throttle/throttle.js';
 import { createStoreFailureEvents, type StoreFailureEvents } from './stores/failure-events.js';
-import { withStoreTimeout } from './stores/timeout.js';
 import type { JwtPayload } from './tokens/claims.js';
-import { createIssuer, type Issuer, userIdOf } from './tokens/issuer.js';
-import { createVerifier, type Verifier, type VerifiedToken } from './tokens/verifier.js';
-import { lookupNow, looksUpNow } from './users/lookup-now.js';
-import { type AuthUser, isActive } from './users/provider.js';
-import { rejectLater } from './tokens/refusal.js';
+import { createIssuer, type Issuer } from './tokens/issuer.js';
+import { createVerifier, type Verifier } from './tokens/verifier.js';
+import type { AuthUser } from './users/provider.js';
 import { assertAccessToken } from './tokens/token-type.js';
 import { createPairFlow } from './refresh/pair.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
+import { type Authenticated, createAuthentication } from './authentication.js';
 import { createUserSecrets, type UserSecrets } from './keyring/user-secrets.js';
 import { createLogout, type Logout } from './logout/logout.js';
 import { createLogoutAll, type LogoutAll } from './logout/logout-all.js';
 
-/** What authentication yields: the user and the verified token. */
-export interface Authenticated {
-  readonly user: AuthUser;
-  readonly verified: VerifiedToken;
-}
+export type { Authenticated } from './authentication.js';
 
 /**
  * The token authority: log in, issue, verify (with revocation and the user), refresh. It is
@@ -63,17 +56,6 @@ export interface Authority {
   close(): Promise<void>;
 }
 
-/** Calls an application callback that reads users (`operation`: the UserProvider method); a failure is a 503, not a 500. */
-export async function callUsers<T>(config: ResolvedConfig, call: () => Promise<T>, operation = 'findById'): Promise<T> {
-  const storeCall: StoreCall = { part: 'users', operation };
-  try {
-    return await withStoreTimeout(config.storeTimeout, call, storeCall);
-  } catch (err) {
-    if (err instanceof StoreUnavailableError) throw new StoreUnavailableError('The user store is unavailable; try again shortly.', { cause: err.cause ?? err, storeCall });
-    throw err;
-  }
-}
-
 export function createAuthority(config: ResolvedConfig, options: { events?: AuthEvents } = {}): Authority {
   const events = options.events ?? new AuthEvents();
   const throttle = createThrottle({ limits: config.throttle, storeTimeout: config.storeTimeout }, config.store.attempts);
@@ -85,7 +67,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   const verifier = createVerifier(config.token, config.keyring, { postChecks: [revocation.check], overrideCacheSeconds: config.blacklist.cacheSeconds, ...(userSecrets ? { keyOverride: userSecrets.keyOverride } : {}) });
   // A rotated secret ends that user's cached verifications on this instance at once.
   userSecrets?.onRotate((userId) => verifier.cache?.dropUser(userId));
-  const users = config.users;
+  const { authenticate, authenticateNow, userOf } = createAuthentication({ userLookup: config.userLookup, storeTimeout: config.storeTimeout }, verifier, config.users);
   // Pair mode (simplejwt): obtain/issue answer { token, refresh }, refresh takes the refresh token.
   const pair = config.refresh.pair
     ? createPairFlow(
@@ -93,57 +75,6 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
       { issuer, verifier, store: config.store.refreshTokens, userOf, revocation, events },
     )
     : undefined;
-
-  const acceptUser = (user: AuthUser | undefined): AuthUser => {
-    if (!user) throw new UserNotFoundError();
-    if (!isActive(user)) throw new AccountDisabledError();
-    return user;
-  };
-
-  /** The user of a payload: synchronous for claims and in-memory providers, a Promise when a provider must be asked. */
-  function userOfNow(payload: JwtPayload): AuthUser | Promise<AuthUser> {
-    const id = userIdOf(payload);
-    if (config.userLookup === 'token' || !users) {
-      if (id === undefined && payload.username === undefined) throw new UserNotFoundError('The token names no user.');
-      // simplejwt's TokenUser: the claims stand for the user, no lookup is made. A token without a
-      // username claim (simplejwt's own) gives a user without one: an id is not a username.
-      return Object.freeze({ id: id ?? String(payload.username), ...(payload.username !== undefined ? { username: String(payload.username) } : {}) });
-    }
-    // Without user_id (token.includeUserId: false) the username names the user, as in drf-jwt.
-    const username = typeof payload.username === 'string' ? payload.username : undefined;
-    if (id === undefined && username === undefined) throw new UserNotFoundError('The token names no user (user_id).');
-    if (looksUpNow(users)) return acceptUser(users[lookupNow](id, username));
-    return callUsers(config, () => (id !== undefined ? users.findById(id) : users.findByUsername(username!)), id !== undefined ? 'findById' : 'findByUsername').then(acceptUser);
-  }
-
-  function userOf(payload: JwtPayload): Promise<AuthUser> {
-    try {
-      return Promise.resolve(userOfNow(payload));
-    } catch (err) {
-      return rejectLater(err);
-    }
-  }
-
-  const withUser = (verified: VerifiedToken): Authenticated | Promise<Authenticated> => {
-    assertAccessToken(verified.payload);
-    const user = userOfNow(verified.payload);
-    return user instanceof Promise ? user.then((u) => ({ user: u, verified })) : { user, verified };
-  };
-
-  // The hot path of every request: no promise at all when the key, the revocation check and the
-  // user are all at hand (bench/: each promise hop is a microtask, ~0.1-0.2 µs).
-  function authenticateNow(token: string): Authenticated | Promise<Authenticated> {
-    const verified = verifier.verifyNow(token);
-    return verified instanceof Promise ? verified.then(withUser) : withUser(verified);
-  }
-
-  function authenticate(token: string): Promise<Authenticated> {
-    try {
-      return Promise.resolve(authenticateNow(token));
-    } catch (err) {
-      return rejectLater(err);
-    }
-  }
 
   function result(token: string, payload: JwtPayload, user: AuthUser): IssueResult {
     return { token, payload, user };

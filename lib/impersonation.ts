@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type { IssueResult } from './config/types.js';
 import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from './errors.js';
 import { type AuthUser, isActive, isSuperuser } from './users/provider.js';
-import { type Authenticated, type Authority, callUsers } from './authority.js';
+import type { Authenticated, Authority } from './authority.js';
+import { callUsers } from './users/call-users.js';
 import { clientOf, tokenIds } from './event-fields.js';
 
 /**
@@ -26,7 +27,7 @@ export async function impersonate(authority: Authority, caller: Authenticated, t
   if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
   if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
   if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
-  const target: AuthUser | undefined = await callUsers(config, () => users.findById(targetId), 'findById');
+  const target: AuthUser | undefined = await callUsers(config.storeTimeout, () => users.findById(targetId), 'findById');
   if (!target) throw new UserNotFoundError('No user has this id.', { inRequest: true });
   if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { inRequest: true });
   if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { fail } from '../middleware/respond.js';
 import { blacklistRoute } from './blacklist.js';
 import { impersonateRoute } from './impersonate.js';
-import { logoutAllRoute } from './logout-all.js';
+import { logoutAllRoute } from './logout-all-route.js';
 import { obtainRoute } from './obtain.js';
 import { refreshRoute } from './refresh.js';
 import { verifyRoute } from './verify.js';
