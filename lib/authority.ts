@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
 import type { IssueResult, ResolvedConfig } from './config/types.js';
 import { AuthEvents } from './events.js';
-import { clientOf, tokenIds } from './event-fields.js';
 import { createLogin } from './login/login.js';
 import { createThrottle, type Throttle } from './throttle/throttle.js';
 import { createStoreFailureEvents, type StoreFailureEvents } from './stores/failure-events.js';
@@ -9,8 +8,8 @@ import type { JwtPayload } from './tokens/claims.js';
 import { createIssuer, type Issuer } from './tokens/issuer.js';
 import { createVerifier, type Verifier } from './tokens/verifier.js';
 import type { AuthUser } from './users/provider.js';
-import { assertAccessToken } from './tokens/token-type.js';
 import { createPairFlow } from './refresh/pair.js';
+import { createRefresh } from './refresh/refresh.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { type Authenticated, createAuthentication } from './authentication.js';
 import { createUserSecrets, type UserSecrets } from './keyring/user-secrets.js';
@@ -76,38 +75,16 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
     )
     : undefined;
 
-  function result(token: string, payload: JwtPayload, user: AuthUser): IssueResult {
-    return { token, payload, user };
-  }
-
   async function issue(user: AuthUser, extraClaims?: Record<string, unknown>, ctx?: Context): Promise<IssueResult> {
     if (pair) return pair.issue(user, extraClaims, ctx);
     const issued = await issuer.issue(user, { ...(extraClaims ? { extra: extraClaims } : {}), ...(ctx ? { ctx } : {}) });
-    return result(issued.token, issued.payload, user);
+    return { token: issued.token, payload: issued.payload, user };
   }
 
   // Throttle, hashing bound, one answer for every failure, events: lib/login/login.ts.
   const obtain = createLogin({ users: config.users, storeTimeout: config.storeTimeout, hashing: config.hashing, events, ...(throttle ? { throttle } : {}), issue: (user, ctx) => issue(user, undefined, ctx) });
 
-  async function refresh(token: string, ctx?: Context): Promise<IssueResult> {
-    let refreshed: IssueResult;
-    let previousJti: string | undefined;
-    if (pair) {
-      refreshed = await pair.refresh(token, ctx);
-    } else {
-      const verified = await verifier.verify(token);
-      assertAccessToken(verified.payload);
-      const user = await userOf(verified.payload);
-      const issued = await issuer.refresh(verified.payload, verified.token);
-      previousJti = typeof verified.payload.jti === 'string' ? verified.payload.jti : undefined;
-      refreshed = result(issued.token, issued.payload, user);
-    }
-    events.emit('refresh', {
-      ...clientOf(ctx), userId: String(refreshed.user.id), username: refreshed.user.username, ...tokenIds(refreshed.payload),
-      ...(previousJti !== undefined ? { previousJti } : {}),
-    });
-    return refreshed;
-  }
+  const refresh = createRefresh({ verifier, issuer, userOf, pair, events });
 
   return {
     config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), storeFailures, authenticate, authenticateNow, obtain, issue, refresh, userOf,

@@ -7,7 +7,7 @@ import { blacklistRoute } from './blacklist.js';
 import { impersonateRoute } from './impersonate.js';
 import { logoutAllRoute } from './logout-all-route.js';
 import { obtainRoute } from './obtain.js';
-import { refreshRoute } from './refresh.js';
+import { refreshRoute } from './refresh-route.js';
 import { verifyRoute } from './verify.js';
 
 /** The token routes, by name. */
