@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { stringIds } from '../string-id.js';
 
 // Every filter the store sends is built here, from typed values only. A value that is not a
 // string is refused before a query exists, and sanitizeFilter wraps anything that still looks
@@ -7,10 +8,7 @@ import mongoose from 'mongoose';
 // its connection would otherwise have them wrapped too, and every lookup fail with a CastError.
 
 /** A string, or a TypeError: a non-string never becomes part of a filter. */
-export function str(value: unknown, name: string): string {
-  if (typeof value !== 'string') throw new TypeError(`mongooseStore: ${name} must be a string, got ${value === null ? 'null' : typeof value}`);
-  return value;
-}
+export const str = stringIds('mongooseStore');
 
 const sanitize = <T extends Record<string, unknown>>(filter: T): T => mongoose.sanitizeFilter(filter) as T;
 
