@@ -13,6 +13,7 @@ import { createRefresh } from './refresh/refresh.js';
 import { createRevocation, type Revocation } from './revocation/revocation.js';
 import { type Authenticated, createAuthentication } from './authentication.js';
 import { createUserSecrets, type UserSecrets } from './keyring/user-secrets.js';
+import { createImpersonation, type Impersonate } from './impersonation.js';
 import { createLogout, type Logout } from './logout/logout.js';
 import { createLogoutAll, type LogoutAll } from './logout/logout-all.js';
 
@@ -52,6 +53,8 @@ export interface Authority {
   readonly logout: Logout;
   /** Rotates a user's secret: lib/logout/logout-all.ts. */
   readonly logoutAll: LogoutAll;
+  /** A superuser obtains a token for another user: lib/impersonation.ts. */
+  readonly impersonate: Impersonate;
   close(): Promise<void>;
 }
 
@@ -89,6 +92,7 @@ export function createAuthority(config: ResolvedConfig, options: { events?: Auth
   return {
     config, issuer, verifier, revocation, ...(userSecrets ? { userSecrets } : {}), events, ...(throttle ? { throttle } : {}), storeFailures, authenticate, authenticateNow, obtain, issue, refresh, userOf,
     logout: createLogout(verifier, revocation, events), logoutAll: createLogoutAll(userSecrets, events),
+    impersonate: createImpersonation({ pair: Boolean(config.refresh.pair), storeTimeout: config.storeTimeout }, { users: config.users, issuer, events }),
     async close() {
       verifier.cache?.close();
       config.keyring.remote?.close?.();

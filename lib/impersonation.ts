@@ -1,8 +1,10 @@
 import type { Context } from 'koa';
 import type { IssueResult } from './config/types.js';
 import { AccountDisabledError, ForbiddenError, NotAvailableError, UserNotFoundError } from './errors.js';
-import { type AuthUser, isActive, isSuperuser } from './users/provider.js';
-import type { Authenticated, Authority } from './authority.js';
+import type { Authenticated } from './authentication.js';
+import type { AuthEvents } from './events.js';
+import type { Issuer } from './tokens/issuer.js';
+import { type AuthUser, isActive, isSuperuser, type UserProvider } from './users/provider.js';
 import { callUsers } from './users/call-users.js';
 import { clientOf, tokenIds } from './event-fields.js';
 
@@ -17,29 +19,47 @@ import { clientOf, tokenIds } from './event-fields.js';
  *
  * @example
  * ```ts
- * const caller = await authority.authenticate(token);
- * const { token: asAlice } = await impersonate(authority, caller, '1');
+ * const impersonate = createImpersonation({ pair: false, storeTimeout: 2000 }, { users, issuer, events });
+ * const { token: asAlice } = await impersonate(await authentication.authenticate(token), '1');
  * ```
  */
-export async function impersonate(authority: Authority, caller: Authenticated, targetId: string, ctx?: Context): Promise<IssueResult> {
-  const { config, issuer } = authority;
-  const users = config.users;
-  if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
-  if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
-  if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
-  const target: AuthUser | undefined = await callUsers(config.storeTimeout, () => users.findById(targetId), 'findById');
-  if (!target) throw new UserNotFoundError('No user has this id.', { inRequest: true });
-  if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { inRequest: true });
-  if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');
-  // In pair mode it is an access token (no refresh token: an impersonation is not prolonged).
-  const issued = await issuer.issue(target, {
-    actor: String(caller.user.id),
-    ...(config.refresh.pair ? { tokenType: 'access' as const } : {}),
-    ...(ctx ? { ctx } : {}),
-  });
-  authority.events.emit('impersonate', {
-    ...clientOf(ctx), userId: String(target.id), username: target.username, ...tokenIds(issued.payload),
-    actor: { userId: String(caller.user.id), username: caller.user.username },
-  });
-  return { token: issued.token, payload: issued.payload, user: target };
+export type Impersonate = (caller: Authenticated, targetId: string, ctx?: Context) => Promise<IssueResult>;
+
+/** The resolved options impersonation runs with: whether pair mode is on, the store deadline in ms. */
+export interface ImpersonationOptions {
+  readonly pair: boolean;
+  readonly storeTimeout: number;
+}
+
+export interface ImpersonationCollaborators {
+  /** The users provider; without one (a verify-only service) impersonation is 404 not_available. */
+  readonly users: UserProvider | undefined;
+  readonly issuer: Issuer;
+  /** Tells `impersonate`. */
+  readonly events: AuthEvents;
+}
+
+export function createImpersonation(options: ImpersonationOptions, collaborators: ImpersonationCollaborators): Impersonate {
+  const { pair, storeTimeout } = options;
+  const { users, issuer, events } = collaborators;
+  return async (caller, targetId, ctx) => {
+    if (!users) throw new NotAvailableError('This service only verifies tokens: it has no users to impersonate.');
+    if (caller.verified.payload.act !== undefined) throw new ForbiddenError('An impersonation token cannot impersonate again.');
+    if (!isSuperuser(caller.user)) throw new ForbiddenError('Only a superuser may impersonate another user.');
+    const target: AuthUser | undefined = await callUsers(storeTimeout, () => users.findById(targetId), 'findById');
+    if (!target) throw new UserNotFoundError('No user has this id.', { inRequest: true });
+    if (!isActive(target)) throw new AccountDisabledError('This user account is disabled.', { inRequest: true });
+    if (isSuperuser(target)) throw new ForbiddenError('A superuser cannot be impersonated.');
+    // In pair mode it is an access token (no refresh token: an impersonation is not prolonged).
+    const issued = await issuer.issue(target, {
+      actor: String(caller.user.id),
+      ...(pair ? { tokenType: 'access' as const } : {}),
+      ...(ctx ? { ctx } : {}),
+    });
+    events.emit('impersonate', {
+      ...clientOf(ctx), userId: String(target.id), username: target.username, ...tokenIds(issued.payload),
+      actor: { userId: String(caller.user.id), username: caller.user.username },
+    });
+    return { token: issued.token, payload: issued.payload, user: target };
+  };
 }

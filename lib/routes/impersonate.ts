@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type { Authority } from '../authority.js';
-import { impersonate } from '../impersonation.js';
 import { InvalidRequestError, NotAvailableError } from '../errors.js';
 import { readBody } from './body.js';
 import { callerAuthenticator } from './caller.js';
@@ -34,7 +33,7 @@ export function impersonateRoute(authority: Authority) {
     // Authenticate first: an anonymous caller learns nothing, not even that the body is wrong.
     const caller = await authenticateCaller(ctx);
     const body = await readBody(ctx);
-    const result = await impersonate(authority, caller, targetId(body), ctx);
+    const result = await authority.impersonate(caller, targetId(body), ctx);
     setTokenCookie(ctx, config.impersonation.cookie, result.token, result.payload.exp);
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
