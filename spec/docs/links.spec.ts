@@ -53,6 +53,14 @@ describe('documentation links', function () {
     expect(broken, broken.join('\n')).to.deep.equal([]);
   });
 
+  it('names only lib/ files that exist (a moved module leaves no stale path behind)', function () {
+    const pages = [...documentationPages(ROOT), { file: 'CHANGELOG.md', text: readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8') }];
+    const named = pages.flatMap(({ file, text }) => [...text.matchAll(/\blib\/[\w./-]+\.ts\b/g)].map((m) => `${file}: ${m[0]}`));
+    expect(named.length).to.be.at.least(20);
+    const stale = named.filter((entry) => !existsSync(join(ROOT, entry.split(': ')[1]!)));
+    expect(stale, stale.join('\n')).to.deep.equal([]);
+  });
+
   it('links to every concept page from the documentation', function () {
     const linked = new Set(checked.map((l) => l.target));
     expect(CONCEPT_PAGES.filter((page) => !linked.has(page))).to.deep.equal([]);
