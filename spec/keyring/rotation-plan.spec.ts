@@ -76,6 +76,16 @@ describe('rotation timeline (planRotation)', () => {
     expect(planRotation(T + 30 * DAY, [...keys, rsNext], timings, 'ES256').keys[0]).to.deep.equal({ kid: rs.kid, state: 'active' });
   });
 
+  it('after a change back from another algorithm, makes this slot\'s key sign at once: its own older key is retired, not signing', () => {
+    // ES256 until slot 99, RS256 from slot 100 on, and now ES256 again: the slot 99 key, retired
+    // by the RS256 key, cannot sign, so nothing of this algorithm can until the new key does.
+    const old = { ...key(99), alg: 'ES256' };
+    const rs: TimelineKey = { kid: slotKid('RS256', 100, timings.every), activatesAt: new Date(T), alg: 'RS256' };
+    const plan = planRotation(T + DAY, [old, rs], timings, 'ES256');
+    expect(plan.keys[0]).to.deep.equal({ kid: kid(99), state: 'retired', notAfter: new Date(T + 8 * DAY) });
+    expect(plan.create).to.deep.equal([{ slot: 100, kid: kid(100), activatesAt: new Date(T + DAY) }]);
+  });
+
   it('keeps a key past its notAfter, retired, until removeBy has passed it too', () => {
     const keys = [key(100), key(101)];
     const held = planRotation(T + 40 * DAY, keys, timings, 'ES256', T + 38 * DAY - 1);

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import { resolveConfig } from '../../lib/config/resolve.js';
 import type { ResolvedConfig } from '../../lib/config/types.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
+import { startRotation } from '../../lib/keyring/managed-rotation.js';
 import { createUserSecrets } from '../../lib/keyring/user-secrets.js';
+import { buildRuntime } from '../../lib/runtime.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
-import type { Store } from '../../lib/stores/store.js';
+import type { Store, StoredSigningKey } from '../../lib/stores/store.js';
 import type { UserProvider } from '../../lib/users/provider.js';
 import { testUsers } from '../helpers/app.js';
 import { failingStore } from '../helpers/failing-store.js';
@@ -28,6 +31,63 @@ describe('store failures name their part and operation (storeCall)', () => {
     } finally {
       await auth.close();
     }
+  });
+
+  describe('managed rotation, each call of a sync', () => {
+    const MINUTE = 60_000;
+    const HOUR = 60 * MINUTE;
+    const rotation = { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter: '1h' } as const;
+    // A memory store whose signingKeys `operation` rejects (for `list`, from its call number `from` on).
+    const storeFailing = (operation: 'list' | 'insert' | 'update' | 'remove', from = 1): Store => {
+      const inner = memoryStore();
+      const keys = inner.signingKeys;
+      let calls = 0;
+      const fail = <T>(op: string, real: () => Promise<T>): Promise<T> => (op === operation && ++calls >= from ? down() : real());
+      return {
+        ...inner,
+        signingKeys: {
+          list: () => fail('list', () => keys.list()),
+          insert: (k) => fail('insert', () => keys.insert(k)),
+          update: (kid, fields) => fail('update', () => keys.update(kid, fields)),
+          remove: (kid) => fail('remove', () => keys.remove(kid)),
+        },
+      };
+    };
+    // The first sync's own failure (ready() would try once more, and report the second).
+    const storeCallOfFirstSync = async (store: Store) => {
+      const started = startRotation(buildRuntime(resolveConfig({ keys: { rotation }, users: testUsers(), store })));
+      try {
+        return ((await rejection(started.sync())) as { storeCall?: unknown } | undefined)?.storeCall;
+      } finally {
+        started.close();
+      }
+    };
+    // A stored key that activated `ago` ms back, listed in `state`.
+    const stored = (kid: string, ago: number, state: StoredSigningKey['state']): StoredSigningKey => {
+      const at = new Date(Date.now() - ago);
+      return { kid, alg: 'ES256', state, privateJwk: {}, createdAt: at, activatesAt: at };
+    };
+
+    it('signingKeys.insert, a new key', async () => {
+      expect(await storeCallOfFirstSync(storeFailing('insert'))).to.deep.equal({ part: 'signingKeys', operation: 'insert' });
+    });
+
+    it('signingKeys.list, the read-back after an insert', async () => {
+      expect(await storeCallOfFirstSync(storeFailing('list', 2))).to.deep.equal({ part: 'signingKeys', operation: 'list' });
+    });
+
+    it('signingKeys.update, a stored state the timeline has left (listed next, signing for an hour)', async () => {
+      const store = storeFailing('update');
+      await store.signingKeys.insert(stored('ES256-listed-next', HOUR, 'next'));
+      expect(await storeCallOfFirstSync(store)).to.deep.equal({ part: 'signingKeys', operation: 'update' });
+    });
+
+    it('signingKeys.remove, a key retired longer than retireAfter', async () => {
+      const store = storeFailing('remove');
+      await store.signingKeys.insert(stored('ES256-a', 3 * HOUR, 'retired'));
+      await store.signingKeys.insert(stored('ES256-b', 2.5 * HOUR, 'active'));
+      expect(await storeCallOfFirstSync(store)).to.deep.equal({ part: 'signingKeys', operation: 'remove' });
+    });
   });
 
   describe('per-user secrets', () => {
