@@ -1,23 +1,11 @@
-import { readdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, relative } from 'node:path';
 import { expect } from 'chai';
+import { LIB, ROOT, libFiles } from '../helpers/lib-files.js';
 
 // Every module of lib/ has a name no other module has, so that a name alone (in a stack trace, an
 // editor tab, a mutation report, a review comment) says which file is meant, and says what it
 // holds rather than which folder it sits in: `token-cache.ts` and `revocation-cache.ts`, not two
 // `cache.ts`.
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LIB = join(ROOT, 'lib');
-
-function libFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return libFiles(path);
-    return entry.isFile() ? [path] : [];
-  });
-}
 
 describe('lib/ file names', () => {
   let files: string[];

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import ts from 'typescript';
+import { LIB, ROOT, libFiles } from '../helpers/lib-files.js';
 
 // The modules of lib/ form no cycle: the data flows one way (config → keyring → tokens →
 // middleware and routes → stores behind an interface), so each module can be read, tested and
@@ -12,16 +12,8 @@ import ts from 'typescript';
 // Every module specifier counts: `import`, `import type`, `export … from`, `import('…')`
 // (in a type or as a call) and `import x = require('…')`. Only relative ones resolve to lib/.
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LIB = join(ROOT, 'lib');
-
-function libFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return libFiles(path);
-    return /\.(c|m)?ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
+// The TypeScript modules of lib/ (not declaration files).
+const modules = (dir: string): string[] => libFiles(dir).filter((path) => /\.(c|m)?ts$/.test(path) && !path.endsWith('.d.ts'));
 
 /** Every module specifier written in a file. */
 function specifiers(file: string): string[] {
@@ -53,7 +45,7 @@ function resolveSpecifier(from: string, specifier: string): string | undefined {
 
 function importGraph(): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const file of libFiles(LIB)) {
+  for (const file of modules(LIB)) {
     const targets = specifiers(file).map((s) => resolveSpecifier(file, s)).filter((t): t is string => t !== undefined);
     graph.set(relative(ROOT, file), new Set(targets.map((t) => relative(ROOT, t))));
   }
