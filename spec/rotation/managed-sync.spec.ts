@@ -17,33 +17,10 @@ import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
 import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 import { internalsOf } from '../../lib/internals.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END, watchedStore } from '../helpers/rotation.js';
 
 const alice = { id: '1', username: 'alice' };
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 // Hourly keys published 10 minutes ahead, checked every minute, removed an hour after their successor signs.
-const SLOT = 500_000 * HOUR;
-const START = SLOT + 30 * MINUTE;
-const SLOT_END = SLOT + HOUR;
-
-/** `inner` with its signing keys counted (reads, writes) and cut off on demand. */
-function watchedStore(inner: Store = memoryStore()) {
-  const counts = { list: 0, update: 0 };
-  let down = false;
-  const refuse = () => Promise.reject(new Error('connection refused'));
-  const keys = inner.signingKeys;
-  const store: Store = {
-    ...inner,
-    signingKeys: {
-      list: () => { counts.list++; return down ? refuse() : keys.list(); },
-      insert: (k) => (down ? refuse() : keys.insert(k)),
-      update: (kid, fields) => { counts.update++; return down ? refuse() : keys.update(kid, fields); },
-      remove: (kid) => (down ? refuse() : keys.remove(kid)),
-    },
-  };
-  return { store, inner, counts, cut() { down = true; }, heal() { down = false; } };
-}
-
 const config = (store: Store, rotation: Record<string, unknown> = {}): KoaJwtConfig => ({
   keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter: '1h', ...rotation } },
   token: { expiresIn: '5m' },

@@ -9,15 +9,9 @@ import type { Store } from '../../lib/stores/store.js';
 import { buildApp, testUsers } from '../helpers/app.js';
 import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END } from '../helpers/rotation.js';
 
 const alice = { id: '1', username: 'alice' };
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-// Hourly keys published 10 minutes ahead: short enough to simulate every retry of a partition.
-const SLOT = 500_000 * HOUR;
-const START = SLOT + 30 * MINUTE;
-const SLOT_END = SLOT + HOUR;
-
 /** A view of `inner` whose parts can be cut off (a network partition between one instance and the store). */
 function partitionable(inner: Store) {
   let cut: readonly (keyof Store)[] = [];
@@ -52,6 +46,7 @@ function partitionable(inner: Store) {
   };
 }
 
+// Hourly keys published 10 minutes ahead: short enough to simulate every retry of a partition.
 const config = (store: Store, retireAfter = '7d'): KoaJwtConfig => ({
   keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter } },
   token: { expiresIn: '5m' },

@@ -12,15 +12,10 @@ import type { Store } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
 import { internalsOf } from '../../lib/internals.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END, watchedStore } from '../helpers/rotation.js';
 
 const alice = { id: '1', username: 'alice' };
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 // Hourly keys published 10 minutes ahead, removed an hour after their successor signs.
-const SLOT = 500_000 * HOUR;
-const START = SLOT + 30 * MINUTE;
-const SLOT_END = SLOT + HOUR;
-
 const config = (store: Store, checkEvery = '1m'): KoaJwtConfig => ({
   keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery, retireAfter: '1h' } },
   token: { expiresIn: '5m' },
@@ -30,24 +25,6 @@ const config = (store: Store, checkEvery = '1m'): KoaJwtConfig => ({
 });
 const kidAt = (start: number) => slotKid('ES256', start / HOUR, HOUR);
 const kidOf = (token: string) => decode(token).header.kid as string;
-
-/** `inner` with its key reads counted and every call cut off on demand. */
-function watchedStore(inner: Store = memoryStore()) {
-  const counts = { list: 0 };
-  let down = false;
-  const refuse = () => Promise.reject(new Error('connection refused'));
-  const keys = inner.signingKeys;
-  const store: Store = {
-    ...inner,
-    signingKeys: {
-      list: () => { counts.list++; return down ? refuse() : keys.list(); },
-      insert: (k) => (down ? refuse() : keys.insert(k)),
-      update: (kid, fields) => (down ? refuse() : keys.update(kid, fields)),
-      remove: (kid) => (down ? refuse() : keys.remove(kid)),
-    },
-  };
-  return { store, inner, counts, cut() { down = true; } };
-}
 
 // When signing asks the store first: once the planned time of the signer or of the next check
 // has come, and then only then. Signing alone must not cost a store read per token.

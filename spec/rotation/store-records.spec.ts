@@ -7,14 +7,9 @@ import { type KoaJwt, koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
 import { testUsers } from '../helpers/app.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END } from '../helpers/rotation.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 // Hourly keys published 10 minutes ahead, checked every minute, removed an hour after their successor signs.
-const SLOT = 500_000 * HOUR;
-const START = SLOT + 30 * MINUTE;
-const SLOT_END = SLOT + HOUR;
-
 const config = (store: Store): KoaJwtConfig => ({
   keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter: '1h' } },
   token: { expiresIn: '5m' },
