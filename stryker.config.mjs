@@ -25,7 +25,7 @@ const SCOPES = {
       'spec/security/**/*.spec.ts', 'spec/tokens/**/*.spec.ts', 'spec/keyring/**/*.spec.ts', 'spec/revocation/**/*.spec.ts',
       'spec/refresh/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/config/**/*.spec.ts',
       'spec/conformance/**/*.spec.ts', 'spec/stores/**/*.spec.ts', 'spec/store-contract/stores.spec.ts', 'spec/users/mongoose-users.spec.ts',
-      'spec/deep-freeze.spec.ts',
+      'spec/deep-freeze.spec.ts', 'spec/events/**/*.spec.ts',
     ],
   },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.

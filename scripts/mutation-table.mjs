@@ -22,31 +22,34 @@ const [scope, flag] = process.argv.slice(2);
 if (!scope) throw new Error('usage: node scripts/mutation-table.mjs <scope> [--unlisted]');
 const report = JSON.parse(readFileSync(`reports/mutation/${scope}.json`, 'utf8'));
 const reasons = new Map();
-// The same reasons keyed without the line: code that moved (a refactor above it) keeps its
-// reason when file, mutator and change still name one mutant. Several with one key: the line decides.
+// The same reasons grouped without the line: code that moved (a refactor above it) keeps its
+// reasons when file, mutator and change name as many mutants of the report as the TSV has
+// lines for them; they are then paired in line order.
 const byChange = new Map();
 for (const line of readFileSync('docs/mutation-reasons.tsv', 'utf8').split('\n')) {
   if (!line.trim() || line.startsWith('#')) continue;
   const [where, mutator, replacement, reason] = line.split('\t');
   reasons.set(`${where}\t${mutator}\t${replacement}`, reason);
   const loose = `${where.replace(/:\d+$/, '')}\t${mutator}\t${replacement}`;
-  byChange.set(loose, byChange.has(loose) ? null : reason);
+  byChange.set(loose, [...(byChange.get(loose) ?? []), { line: Number(where.match(/:(\d+)$/)?.[1]), reason }]);
 }
-const looseCounts = new Map();
+const sameChange = new Map();
 for (const [file, { source, mutants }] of Object.entries(report.files)) {
   const lines = source.split('\n');
   for (const m of mutants) {
     const key = `${file}\t${m.mutatorName}\t${changeOf(lines, m)}`;
-    looseCounts.set(key, (looseCounts.get(key) ?? 0) + 1);
+    sameChange.set(key, [...(sameChange.get(key) ?? []), m.location.start.line]);
   }
 }
 
-/** The reason of a mutant: by file:line, else by file, mutator and change when that names it alone. */
+/** The reason of a mutant: by file:line, else by its rank among the mutants of the same file, mutator and change. */
 function reasonOf(file, line, m, change) {
   const exact = reasons.get(`${file}:${line}\t${m.mutatorName}\t${change}`);
   if (exact !== undefined) return exact;
   const loose = `${file}\t${m.mutatorName}\t${change}`;
-  return looseCounts.get(loose) === 1 ? byChange.get(loose) ?? undefined : undefined;
+  const listed = (byChange.get(loose) ?? []).slice().sort((a, b) => a.line - b.line);
+  const here = (sameChange.get(loose) ?? []).slice().sort((a, b) => a - b);
+  return listed.length === here.length ? listed[here.indexOf(line)]?.reason : undefined;
 }
 
 const KILLED = new Set(['Killed', 'Timeout']);

@@ -19,6 +19,20 @@ describe('attack: stray characters at the end of a part', function () {
     expect((await getMe(app, token)).status).to.equal(200);
   });
 
+  // A 64-byte signature is 86 characters: its last one carries 2 bits of data and 4 unused ones.
+  // Setting any unused bit gives another spelling of the same bytes (RFC 7515 §2, Appendix C).
+  for (const bit of [1, 2, 4, 8]) {
+    it(`refuses the signature with unused bit ${bit} of its last character set (the same bytes once decoded)`, async function () {
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const [h, p, s] = token.split('.') as [string, string, string];
+      expect(s.length % 4).to.equal(2);
+      const last = alphabet.indexOf(s[s.length - 1]!);
+      const respelt = `${s.slice(0, -1)}${alphabet[last ^ bit]}`;
+      expect(Buffer.from(respelt, 'base64url').equals(Buffer.from(s, 'base64url')), 'the same bytes').to.equal(true);
+      expectRefused(await getMe(app, `${h}.${p}.${respelt}`));
+    });
+  }
+
   for (const stray of ['==', '!!', '~~~~']) {
     it(`refuses the signature followed by ${JSON.stringify(stray)} (the same bytes once decoded)`, async function () {
       expectRefused(await getMe(app, `${token}${stray}`));
