@@ -42,8 +42,6 @@ export type Login = (username: string, password: string, ctx?: Context) => Promi
  */
 export function createLogin(deps: LoginDeps): Login {
   const { users, storeTimeout, hashing, events, throttle, issue } = deps;
-  // A users store call (not a password check): store.timeout, and a failure is a 503.
-  const usersCall = <T>(operation: string, call: () => Promise<T>): Promise<T> => callUsers(storeTimeout, call, operation);
   const gate = new HashingGate({ concurrency: hashing.concurrency, queue: hashing.queue, maxWaitMs: hashing.maxWait * 1000 });
   // Made now, so that the first unknown username does not pay for it inside its store deadline.
   if (users) dummyHash().catch(() => undefined);
@@ -56,7 +54,7 @@ export function createLogin(deps: LoginDeps): Login {
   /** Why a login failed, for the event only: one more lookup, made only when someone listens. */
   async function reasonOf(username: string, user: AuthUser | undefined): Promise<{ reason?: LoginFailedReason; userId?: string }> {
     if (user) return { reason: 'inactive', userId: String(user.id) };
-    const found = await usersCall('findByUsername', () => users!.findByUsername(username)).catch(() => null);
+    const found = await callUsers(storeTimeout, () => users!.findByUsername(username), 'findByUsername').catch(() => null);
     if (found === null) return {};
     return found ? { reason: 'wrong_password', userId: String(found.id) } : { reason: 'unknown_user' };
   }
@@ -65,7 +63,7 @@ export function createLogin(deps: LoginDeps): Login {
   async function upgrade(user: AuthUser, password: string, ctx: Context | undefined): Promise<void> {
     try {
       const hash = await checkPassword(gate, storeTimeout, ctx, () => hashPassword(password));
-      await usersCall('updatePasswordHash', () => users!.updatePasswordHash!(user, hash.value));
+      await callUsers(storeTimeout, () => users!.updatePasswordHash!(user, hash.value), 'updatePasswordHash');
     } catch (err) {
       events.emit('error', { source: 'password_upgrade', error: err, userId: String(user.id), username: user.username });
     }

@@ -65,8 +65,7 @@ function carried(payload: JwtPayload): Record<string, unknown> {
  * const next = await pair.refresh(refresh!); // next.refresh is refresh's successor
  * ```
  */
-export function createPairFlow(options: PairOptions, collaborators: PairCollaborators): PairFlow {
-  const config = options;
+export function createPairFlow(config: PairOptions, collaborators: PairCollaborators): PairFlow {
   const { issuer, verifier, store, userOf, revocation, events } = collaborators;
   if (!config.refresh.pair) throw new Error('koa-jwt-kit: createPairFlow needs refresh.pair');
   const pair = config.refresh.pair;

@@ -1,5 +1,7 @@
+import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
+import { testUsers } from './app.js';
 
 // The clock of the hourly-rotation specs: an hour slot far from the epoch (no slot arithmetic
 // can pass by accident at 0), the fake clock starting half-way through it.
@@ -29,3 +31,12 @@ export function watchedStore(inner: Store = memoryStore()) {
   };
   return { store, inner, counts, cut() { down = true; }, heal() { down = false; } };
 }
+
+/** Hourly ES256 keys published 10 minutes ahead, checked every minute, removed an hour after their successor signs; `rotation` overrides. */
+export const hourlyRotation = (store: Store, rotation: Record<string, unknown> = {}): KoaJwtConfig => ({
+  keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter: '1h', ...rotation } },
+  token: { expiresIn: '5m' },
+  refresh: { expiresIn: '7d' },
+  users: testUsers(),
+  store,
+});

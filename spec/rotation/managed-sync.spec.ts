@@ -17,17 +17,11 @@ import { keyPair } from '../helpers/keys.js';
 import { decode, handSign } from '../helpers/tokens.js';
 import { detachedKeyPair } from '../../lib/keyring/key-pair.js';
 import { internalsOf } from '../../lib/internals.js';
-import { MINUTE, HOUR, SLOT, START, SLOT_END, watchedStore } from '../helpers/rotation.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END, hourlyRotation, watchedStore } from '../helpers/rotation.js';
 
 const alice = { id: '1', username: 'alice' };
 // Hourly keys published 10 minutes ahead, checked every minute, removed an hour after their successor signs.
-const config = (store: Store, rotation: Record<string, unknown> = {}): KoaJwtConfig => ({
-  keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery: '1m', retireAfter: '1h', ...rotation } },
-  token: { expiresIn: '5m' },
-  refresh: { expiresIn: '7d' },
-  users: testUsers(),
-  store,
-});
+const config = hourlyRotation;
 
 const kidAt = (start: number) => slotKid('ES256', start / HOUR, HOUR);
 const kidOf = (token: string) => decode(token).header.kid as string;

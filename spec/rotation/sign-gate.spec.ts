@@ -9,20 +9,13 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { buildRuntime } from '../../lib/runtime.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import type { Store } from '../../lib/stores/store.js';
-import { testUsers } from '../helpers/app.js';
 import { decode } from '../helpers/tokens.js';
 import { internalsOf } from '../../lib/internals.js';
-import { MINUTE, HOUR, SLOT, START, SLOT_END, watchedStore } from '../helpers/rotation.js';
+import { MINUTE, HOUR, SLOT, START, SLOT_END, hourlyRotation, watchedStore } from '../helpers/rotation.js';
 
 const alice = { id: '1', username: 'alice' };
 // Hourly keys published 10 minutes ahead, removed an hour after their successor signs.
-const config = (store: Store, checkEvery = '1m'): KoaJwtConfig => ({
-  keys: { rotation: { algorithm: 'ES256', every: '1h', publishAhead: '10m', checkEvery, retireAfter: '1h' } },
-  token: { expiresIn: '5m' },
-  refresh: { expiresIn: '7d' },
-  users: testUsers(),
-  store,
-});
+const config = (store: Store, checkEvery = '1m'): KoaJwtConfig => hourlyRotation(store, { checkEvery });
 const kidAt = (start: number) => slotKid('ES256', start / HOUR, HOUR);
 const kidOf = (token: string) => decode(token).header.kid as string;
 
