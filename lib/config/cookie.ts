@@ -31,10 +31,10 @@ export interface ResolvedCookie {
 }
 
 /**
- * `false`, a name, or options → resolved cookie options (HttpOnly, SameSite=Lax, Secure outside
- * development). `at` is the config path, for errors.
+ * `false`, a name, or options → resolved cookie options (HttpOnly, SameSite=Lax, Secure in
+ * production: `production`, from NODE_ENV). `at` is the config path, for errors.
  */
-export function resolveCookie(value: false | string | CookieConfig | undefined, defaults: { path?: string; at?: string } = {}): false | ResolvedCookie {
+export function resolveCookie(value: false | string | CookieConfig | undefined, defaults: { path?: string; at?: string; production?: boolean } = {}): false | ResolvedCookie {
   if (value === undefined || value === false) return false;
   const options: CookieConfig = typeof value === 'string' ? { name: value } : value;
   const sameSite = options.sameSite ?? 'lax';
@@ -46,7 +46,7 @@ export function resolveCookie(value: false | string | CookieConfig | undefined, 
     name: options.name,
     ...(options.domain ? { domain: options.domain } : {}),
     path: options.path ?? defaults.path ?? '/',
-    secure: options.secure ?? (sameSite === 'none' || process.env.NODE_ENV === 'production'),
+    secure: options.secure ?? (sameSite === 'none' || defaults.production === true),
     sameSite,
     httpOnly: options.httpOnly ?? true,
   });

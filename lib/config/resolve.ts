@@ -2,7 +2,10 @@ import type { z } from 'zod';
 import { deepFreeze, type FreezeFilter } from '../deep-freeze.js';
 import { ConfigError } from '../errors.js';
 import { configSchema } from './schema.js';
-import type { KoaJwtConfig, ParsedConfig } from './types.js';
+import { type ConfigEnvironment, currentEnvironment } from './environment.js';
+import { loadKeyMaterial } from './load-keys.js';
+import { applyRules } from './rules.js';
+import type { KoaJwtConfig, ParsedConfig, ParsedOptions } from './types.js';
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
@@ -37,28 +40,47 @@ function firstIssue(error: z.ZodError): ConfigError {
 }
 
 // Freezes the plain option objects and the arrays (not what an array holds); the store, the
-// users provider and the imported keys are live objects owned by their modules and are left as
-// they are.
+// users provider, the key material as configured (a user's own JWK objects) and the imported
+// keys are live objects owned by their modules and are left as they are.
 const LIVE = new Set(['store', 'users']);
+const MATERIAL = new Set(['secret', 'privateKey', 'publicKey', 'encryptionKey']);
 const optionObjects = (top: object): FreezeFilter => (member, key, parent) => (
-  !Array.isArray(parent) && !(parent === top && LIVE.has(key)) && (Array.isArray(member) || Object.getPrototypeOf(member) === Object.prototype)
+  !Array.isArray(parent) && !(parent === top && LIVE.has(key)) && !MATERIAL.has(key)
+  && (Array.isArray(member) || Object.getPrototypeOf(member) === Object.prototype)
 );
 
 /**
- * Parses a KoaJwtConfig once, with the one schema (lib/config/schema.ts), into a frozen
- * ParsedConfig: defaults applied, durations in seconds, keys imported as KeyObjects, every rule
- * between options checked. Throws one ConfigError naming the first wrong path. It builds
- * nothing live: koaJwt() makes the keyring, the remote key source and the default store.
+ * Parses a KoaJwtConfig once, with the one schema (lib/config/schema.ts) and the rules between
+ * options (lib/config/rules.ts), into frozen ParsedOptions: defaults applied, durations in
+ * seconds. Pure: it reads no file and no environment variable (`environment` is what the
+ * defaults need) and imports no key. Throws one ConfigError naming the first wrong path.
  *
  * @example
  * ```ts
- * const parsed = resolveConfig({ keys: { secret: process.env.JWT_SECRET }, users });
- * parsed.token.expiresIn; // 300
+ * const options = parseConfig({ keys: { secret: 'env:JWT_SECRET' }, users }, currentEnvironment());
+ * options.token.expiresIn; // 300
  * ```
  */
-export function resolveConfig(input: KoaJwtConfig): ParsedConfig {
+export function parseConfig(input: KoaJwtConfig, environment: ConfigEnvironment): ParsedOptions {
   if (typeof input !== 'object' || input === null) throw new ConfigError('config', 'expected an object');
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error);
-  return deepFreeze(parsed.data, optionObjects(parsed.data));
+  const options = applyRules(parsed.data, environment);
+  return deepFreeze(options, optionObjects(options));
+}
+
+/**
+ * Both steps of start-up's config: parseConfig(), then loadKeyMaterial() (keys read and
+ * imported), frozen. It builds nothing live: koaJwt() makes the keyring, the remote key source
+ * and the default store.
+ *
+ * @example
+ * ```ts
+ * const config = resolveConfig({ keys: { secret: process.env.JWT_SECRET }, users });
+ * config.keys.static.length; // 1
+ * ```
+ */
+export function resolveConfig(input: KoaJwtConfig, environment: ConfigEnvironment = currentEnvironment()): ParsedConfig {
+  const config = loadKeyMaterial(parseConfig(input, environment));
+  return deepFreeze(config, optionObjects(config));
 }

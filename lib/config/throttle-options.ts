@@ -1,6 +1,6 @@
-import os from 'node:os';
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
+import type { ConfigEnvironment } from './environment.js';
 
 // Login protection's options (docs/login-protection.md). A username gets few tries (a person
 // mistypes a few times, a guesser needs thousands); an address gets more, since many people
@@ -39,12 +39,8 @@ export type ThrottleConfig = Exclude<z.input<typeof throttleSchema>, false | und
 export type ThrottleLimit = Exclude<NonNullable<ThrottleConfig['username']>, false>;
 /** A limit after parsing: `window` in seconds. */
 export type ResolvedLimit = Readonly<{ limit: number; window: number }>;
-
-/** libuv's thread pool size: where scrypt and PBKDF2 run. */
-export function threadPoolSize(): number {
-  const size = Number(process.env.UV_THREADPOOL_SIZE);
-  return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
-}
+/** `throttle` after parsing: each limit, or `false`. */
+export type ResolvedThrottle = Readonly<Record<'username' | 'address' | 'refresh' | 'impersonate', false | ResolvedLimit>>;
 
 /**
  * The default number of hashes at once: the thread pool's size, but never every core. A hash
@@ -52,8 +48,8 @@ export function threadPoolSize(): number {
  * 4 hashes at once held a protected GET at 49 ms p50, 1 hash at once at 23 ms (18 ms without
  * any flood protection, whose logins then failed for 36 s).
  */
-export function defaultHashConcurrency(): number {
-  return Math.min(threadPoolSize(), Math.max(1, os.availableParallelism() - 1));
+export function defaultHashConcurrency(environment: ConfigEnvironment): number {
+  return Math.min(environment.threadPoolSize, Math.max(1, environment.cores - 1));
 }
 
 export const hashingSchema = z.strictObject({
@@ -63,10 +59,16 @@ export const hashingSchema = z.strictObject({
   queue: z.number().int().min(0).max(100_000).optional(),
   /** The longest a login waits for a slot before it is answered 429 (default 1 s). */
   maxWait: window.default(1),
-}).prefault({}).transform((hashing) => {
-  const concurrency = hashing.concurrency ?? defaultHashConcurrency();
+}).prefault({});
+
+/** `hashing` with its defaults: those of concurrency and queue depend on the machine. */
+export function resolveHashing(hashing: z.output<typeof hashingSchema>, environment: ConfigEnvironment): ResolvedHashing {
+  const concurrency = hashing.concurrency ?? defaultHashConcurrency(environment);
   return { concurrency, queue: hashing.queue ?? concurrency * 2, maxWait: hashing.maxWait };
-});
+}
+
+/** `hashing` after parsing: `maxWait` in seconds. */
+export type ResolvedHashing = Readonly<{ concurrency: number; queue: number; maxWait: number }>;
 
 /** The bound on password hashing (scrypt/PBKDF2 on libuv's thread pool) during logins. */
 export type HashingConfig = z.input<typeof hashingSchema>;
