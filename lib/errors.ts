@@ -3,6 +3,12 @@
  * `error` member of the JSON body); the HTTP answer of a code (status, challenge, Retry-After)
  * is written once, in ANSWERS below, and read by the HTTP layer by code only, never by message.
  *
+ * Codes and classes are 1:1: each code has exactly one class, the class of the code, and a finer
+ * class for the same code (StoreUnavailableError for `temporarily_unavailable`, CsrfTokenError
+ * for `forbidden`) is a subclass of it, so `err instanceof TemporarilyUnavailableError` holds
+ * exactly when `err.code === 'temporarily_unavailable'`. KoaJwtError and TokenError carry no code
+ * of their own: they group codes. spec/errors.spec.ts holds this.
+ *
  * @example
  * ```ts
  * try { await auth.verify(token) } catch (err) {
@@ -396,7 +402,8 @@ export class RefreshNotAllowedError extends KoaJwtError {
 }
 
 /**
- * An authenticated caller without the right (impersonate needs a superuser), or a request refused by a CSRF rule.
+ * An authenticated caller without the right (impersonate needs a superuser), or a request refused
+ * by a CSRF rule. The class of the code `forbidden`: CrossSiteRequestError and CsrfTokenError refine it.
  *
  * @example
  * ```ts
@@ -484,6 +491,27 @@ export class MethodNotAllowedError extends KoaJwtError {
 // ---- 503: a dependency could not answer ----------------------------------------------------
 
 /**
+ * A dependency could not answer: nothing was issued and nothing was lost, and the client may
+ * retry after `Retry-After` seconds. The class of the code `temporarily_unavailable`: every
+ * error with that code is an instance of it, so `instanceof` and `switch (err.code)` agree.
+ * StoreUnavailableError, KeySourceUnavailableError and SigningKeyUnavailableError refine it,
+ * each with its own message and default `Retry-After`.
+ *
+ * @example
+ * ```ts
+ * auth.verify(token).catch((err) => {
+ *   if (err instanceof TemporarilyUnavailableError) retryIn(err.retryAfter ?? 1); // err.code === 'temporarily_unavailable'
+ * });
+ * ```
+ */
+export class TemporarilyUnavailableError extends KoaJwtError {
+  readonly code = 'temporarily_unavailable';
+  constructor(message = 'The service is temporarily unavailable; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
+    super(message, options);
+  }
+}
+
+/**
  * The store (blacklist, refresh families, user secrets, keys) did not answer in time or failed.
  * Nothing was issued and nothing was lost; the client may retry after `Retry-After` seconds.
  *
@@ -492,8 +520,7 @@ export class MethodNotAllowedError extends KoaJwtError {
  * // the store did not answer within store.timeout  →  503 {"error":"temporarily_unavailable"}, Retry-After: 1
  * ```
  */
-export class StoreUnavailableError extends KoaJwtError {
-  readonly code = 'temporarily_unavailable';
+export class StoreUnavailableError extends TemporarilyUnavailableError {
   /** The store call that failed or missed its deadline, where known: for the `error` event, never in the answer. */
   declare readonly storeCall?: StoreCall;
   constructor(message = 'The token store is unavailable; try again shortly.', options?: { cause?: unknown; retryAfter?: number; storeCall?: StoreCall }) {
@@ -516,8 +543,7 @@ export interface StoreCall {
  * // keys.jwksUri unreachable and the token's kid never seen  →  503 {"error":"temporarily_unavailable"}, Retry-After: 5
  * ```
  */
-export class KeySourceUnavailableError extends KoaJwtError {
-  readonly code = 'temporarily_unavailable';
+export class KeySourceUnavailableError extends TemporarilyUnavailableError {
   constructor(message = 'The signing keys could not be fetched; try again shortly.', options?: { cause?: unknown; retryAfter?: number }) {
     super(message, { retryAfter: 5, ...options });
   }
@@ -531,8 +557,7 @@ export class KeySourceUnavailableError extends KoaJwtError {
  * // managed rotation has not read its store yet: POST /auth/token  →  503 {"error":"temporarily_unavailable"}, Retry-After: 5
  * ```
  */
-export class SigningKeyUnavailableError extends KoaJwtError {
-  readonly code = 'temporarily_unavailable';
+export class SigningKeyUnavailableError extends TemporarilyUnavailableError {
   constructor(message = 'No signing key is available; try again shortly.', options?: { cause?: unknown }) {
     super(message, { ...options, retryAfter: 5 });
   }

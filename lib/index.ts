@@ -20,7 +20,8 @@ export {
   RefreshExpiredError, UserNotFoundError, AccountDisabledError, InvalidRequestError,
   RefreshNotAllowedError, ForbiddenError, CrossSiteRequestError, CsrfTokenError,
   PayloadTooLargeError, UnsupportedMediaTypeError, NotAvailableError, MethodNotAllowedError,
-  StoreUnavailableError, KeySourceUnavailableError, SigningKeyUnavailableError, ThrottledError,
+  TemporarilyUnavailableError, StoreUnavailableError, KeySourceUnavailableError, SigningKeyUnavailableError,
+  ThrottledError,
   type KoaJwtErrorCode, type ErrorBody, type StoreCall,
 } from './errors.js';
 export type { KeyringAdmin as Keyring } from './keyring/keyring-admin.js';

@@ -29,6 +29,19 @@ const CODES = [
 /** true when A and B are the same type (not merely assignable one way): a union missing or adding a member is false. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
 
+/** true when T is a union of two or more members. */
+type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : never;
+type Lib = typeof lib;
+/** The names of the exported error classes, abstract ones included. */
+type ErrorClassName = { [K in keyof Lib]: Lib[K] extends abstract new (...args: never) => KoaJwtError ? K : never }[keyof Lib];
+/** The exported error classes whose `code` is typed as more than one code. */
+type ClassesOfSeveralCodes = { [K in ErrorClassName]: true extends IsUnion<InstanceType<Lib[K]>['code']> ? K : never }[ErrorClassName];
+
+// The code of each exported class that has one (KoaJwtError and TokenError group codes: their
+// instances, built here only to read the field, have none).
+const codeOf = new Map<ErrorClass, KoaJwtErrorCode>(instances.map((error) => [error.constructor as ErrorClass, error.code]));
+const isSubclass = (Sub: ErrorClass, Base: ErrorClass) => Sub.prototype instanceof Base;
+
 describe('errors', () => {
   it('exports a class for every code of the table, and no class has a code outside it', () => {
     const codes = new Set(instances.map((e) => e.code));
@@ -79,6 +92,62 @@ describe('errors', () => {
     it('adds no challenge to other statuses', () => {
       expect(answerOf(new lib.ForbiddenError('no'), 'Bearer').headers).to.deep.equal({});
       expect(answerOf(new lib.MethodNotAllowedError('no', ['GET', 'HEAD']), 'Bearer').headers).to.deep.equal({ Allow: 'GET, HEAD' });
+    });
+  });
+
+  describe('one class per code', () => {
+    // `switch (err.code)` and `instanceof` agree: each code has one class, and a finer class for
+    // the same code (StoreUnavailableError, CsrfTokenError) is a subclass of it.
+    const classesWith = (code: KoaJwtErrorCode) => classes.filter((Class) => codeOf.get(Class) === code);
+
+    it('has, for every code, exactly one class that every other class of the code extends', () => {
+      for (const code of CODES) {
+        const withCode = classesWith(code);
+        const classOfCode = withCode.filter((Class) => withCode.every((Other) => Other === Class || isSubclass(Other, Class)));
+        expect(classOfCode.map((Class) => Class.name), `the class of ${code} among ${withCode.map((Class) => Class.name).join(', ')}`).to.have.lengthOf(1);
+      }
+    });
+
+    it('names the class of each code, and its refinements', () => {
+      const classOf = (code: KoaJwtErrorCode) => classesWith(code).find((Class) => !classesWith(code).some((Other) => isSubclass(Class, Other)))!;
+      expect(classOf('temporarily_unavailable')).to.equal(lib.TemporarilyUnavailableError);
+      expect(classesWith('temporarily_unavailable').filter((Class) => Class !== lib.TemporarilyUnavailableError)).to.have.members([
+        lib.StoreUnavailableError, lib.KeySourceUnavailableError, lib.SigningKeyUnavailableError,
+      ]);
+      expect(classOf('forbidden')).to.equal(lib.ForbiddenError);
+      expect(classesWith('forbidden').filter((Class) => Class !== lib.ForbiddenError)).to.have.members([lib.CrossSiteRequestError, lib.CsrfTokenError]);
+      for (const code of CODES.filter((c) => c !== 'temporarily_unavailable' && c !== 'forbidden')) expect(classesWith(code), code).to.have.lengthOf(1);
+    });
+
+    it('never lets a class carry two codes: a subclass keeps the code of its base', () => {
+      for (const [Base, code] of codeOf) {
+        for (const Sub of classes.filter((Class) => isSubclass(Class, Base))) expect(codeOf.get(Sub), `${Sub.name} extends ${Base.name}`).to.equal(code);
+      }
+      // Checked by tsc: only the two groupings type `code` as several codes.
+      const grouping: Equal<ClassesOfSeveralCodes, 'KoaJwtError' | 'TokenError'> = true;
+      expect(grouping).to.equal(true);
+    });
+
+    it('makes every error with the code temporarily_unavailable a TemporarilyUnavailableError', () => {
+      for (const error of instances.filter((e) => e.code === 'temporarily_unavailable')) expect(error, error.name).to.be.instanceOf(lib.TemporarilyUnavailableError);
+      for (const error of instances.filter((e) => e.code !== 'temporarily_unavailable')) expect(error, error.name).not.to.be.instanceOf(lib.TemporarilyUnavailableError);
+    });
+
+    it('keeps the defaults of each refinement of temporarily_unavailable', () => {
+      const base = new lib.TemporarilyUnavailableError();
+      expect(base.body).to.deep.equal({ error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.' });
+      expect(base.status).to.equal(503);
+      expect(answerOf(base, 'Bearer').headers).to.deep.equal({ 'Retry-After': '1' });
+      expect(answerOf(new lib.TemporarilyUnavailableError('x', { retryAfter: 9 }), 'Bearer').headers).to.deep.equal({ 'Retry-After': '9' });
+
+      const store = new lib.StoreUnavailableError(undefined, { storeCall: { part: 'blacklist', operation: 'add' } });
+      expect([store.message, store.retryAfter, store.storeCall]).to.deep.equal(['The token store is unavailable; try again shortly.', undefined, { part: 'blacklist', operation: 'add' }]);
+      const keySource = new lib.KeySourceUnavailableError();
+      expect([keySource.message, keySource.retryAfter]).to.deep.equal(['The signing keys could not be fetched; try again shortly.', 5]);
+      expect(new lib.KeySourceUnavailableError('x', { retryAfter: 3 }).retryAfter).to.equal(3);
+      const signing = new lib.SigningKeyUnavailableError();
+      expect([signing.message, signing.retryAfter, signing.name]).to.deep.equal(['No signing key is available; try again shortly.', 5, 'SigningKeyUnavailableError']);
+      expect(answerOf(signing, 'Bearer').headers).to.deep.equal({ 'Retry-After': '5' });
     });
   });
 

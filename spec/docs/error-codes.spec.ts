@@ -7,23 +7,32 @@ import { ERROR_ANSWERS } from '../../lib/errors.js';
 // docs/http.md's error table against the error model the package exports: the table has one
 // row per code of ERROR_ANSWERS and no other, with that code's status; every error class a user
 // can import is named in the row of its code, and every class a row names answers that code.
+// docs/api.md's table of classes: one row per code, naming the class of the code and, as its
+// refinements, exactly the other classes of that code, each a subclass of it.
 
-const PAGE = fileURLToPath(new URL('../../docs/http.md', import.meta.url));
+const page = (name: string) => fileURLToPath(new URL(`../../docs/${name}`, import.meta.url));
+
+/** The cells of each row of the table right below `<!-- marker -->` in docs/`name`. */
+function tableBelow(name: string, marker: string): string[][] {
+  const lines = readFileSync(page(name), 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.trim() === `<!-- ${marker} -->`);
+  if (start < 0) throw new Error(`docs/${name} has no <!-- ${marker} --> table`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 3)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim()));
+  }
+  return rows;
+}
+
+/** The class names in backquotes of a cell, in order (other code in the cell, such as a field name, is not one). */
+const namesIn = (cell: string): string[] => [...cell.matchAll(/`([A-Z]\w*Error)`/g)].map((m) => m[1]!);
 
 interface Row { readonly code: string; readonly status: string; readonly classes: readonly string[] }
 
-/** The rows of the table right below `<!-- error-codes -->`. */
+/** The rows of docs/http.md's table of codes. */
 function errorTable(): Row[] {
-  const lines = readFileSync(PAGE, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.trim() === '<!-- error-codes -->');
-  if (start < 0) throw new Error('docs/http.md has no <!-- error-codes --> table');
-  const rows: Row[] = [];
-  for (const line of lines.slice(start + 3)) {
-    if (!line.startsWith('|')) break;
-    const [code, status, classes] = line.split('|').slice(1).map((cell) => cell.trim());
-    rows.push({ code: code!.replace(/`/g, ''), status: status!, classes: [...classes!.matchAll(/`(\w+)`/g)].map((m) => m[1]!) });
-  }
-  return rows;
+  return tableBelow('http.md', 'error-codes').map(([code, status, classes]) => ({ code: code!.replace(/`/g, ''), status: status!, classes: namesIn(classes!) }));
 }
 
 type ErrorClass = new (...args: unknown[]) => lib.KoaJwtError;
@@ -39,6 +48,10 @@ function exportedErrors(): Map<string, lib.KoaJwtErrorCode> {
   }
   return found;
 }
+
+/** true when the exported class `sub` extends the exported class `base`. */
+const extendsClass = (sub: string, base: string): boolean =>
+  (lib as unknown as Record<string, { prototype: object }>)[sub]!.prototype instanceof (lib as unknown as Record<string, new () => object>)[base]!;
 
 describe('docs/http.md error codes', function () {
   const rows = errorTable();
@@ -74,6 +87,39 @@ describe('docs/http.md error codes', function () {
     for (const row of rows) {
       expect(row.classes, `the row of ${row.code} names no class`).not.to.be.empty;
       for (const name of row.classes) expect(classes.get(name), `${name} in the row of ${row.code}`).to.equal(row.code);
+    }
+  });
+
+  it('names the class of the code first in each row; the other classes of the row extend it', function () {
+    for (const row of rows) {
+      const [first, ...refinements] = row.classes;
+      for (const name of refinements) expect(extendsClass(name, first!), `${name} extends ${first}, in the row of ${row.code}`).to.equal(true);
+    }
+  });
+});
+
+describe('docs/api.md error classes', function () {
+  const rows = tableBelow('api.md', 'error-classes').map(([code, name, refinements]) => ({
+    code: code!.replace(/`/g, ''), classes: namesIn(name!), refinements: namesIn(refinements!),
+  }));
+  const classes = exportedErrors();
+
+  it('has one row for every code of the error model', function () {
+    expect(rows.map((r) => r.code)).to.have.members(Object.keys(ERROR_ANSWERS));
+  });
+
+  it('names one class per code, whose instances carry that code', function () {
+    for (const row of rows) {
+      expect(row.classes, `the class of ${row.code}`).to.have.lengthOf(1);
+      expect(classes.get(row.classes[0]!), row.classes[0]).to.equal(row.code);
+    }
+  });
+
+  it('lists as refinements exactly the other classes of the code, each a subclass of the class of the code', function () {
+    for (const row of rows) {
+      const others = [...classes].filter(([name, code]) => code === row.code && name !== row.classes[0]).map(([name]) => name);
+      expect(row.refinements, `the refinements of ${row.code}`).to.have.members(others);
+      for (const name of row.refinements) expect(extendsClass(name, row.classes[0]!), `${name} extends ${row.classes[0]}`).to.equal(true);
     }
   });
 });

@@ -20,7 +20,8 @@ const ERROR_CLASSES = [
   'TokenRevokedError', 'TokenReusedError', 'RefreshExpiredError', 'UserNotFoundError', 'AccountDisabledError',
   'InvalidRequestError', 'RefreshNotAllowedError', 'ForbiddenError', 'CrossSiteRequestError', 'CsrfTokenError',
   'PayloadTooLargeError', 'UnsupportedMediaTypeError', 'NotAvailableError', 'MethodNotAllowedError',
-  'StoreUnavailableError', 'KeySourceUnavailableError', 'SigningKeyUnavailableError', 'ThrottledError',
+  'TemporarilyUnavailableError', 'StoreUnavailableError', 'KeySourceUnavailableError', 'SigningKeyUnavailableError',
+  'ThrottledError',
 ];
 
 const ENTRIES: Record<string, { file: string; exports: string[] }> = {
