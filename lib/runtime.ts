@@ -28,7 +28,7 @@ export function buildRuntime(parsed: ParsedConfig, options: { onRemoteKeyError?:
 }
 
 /** A service that can sign issues tokens, and so needs users to log in (a verify-only one does not). */
-export function assertUsersToIssue(config: ResolvedConfig): void {
+export function assertUsersToIssue(config: Pick<ResolvedConfig, 'users' | 'keys' | 'keyring'>): void {
   const canSign = config.keys.rotation !== undefined || config.keyring.signingKey() !== undefined;
   if (!config.users && canSign) {
     throw new ConfigError('users', 'required to issue tokens: give a UserProvider such as memoryUsers([...]) (a verify-only service has keys.jwksUri or public keys only)');

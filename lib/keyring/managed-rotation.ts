@@ -62,7 +62,7 @@ export function generateKeyPair(alg: Algorithm): KeyPairKeyObjectResult {
  * await rotation.ready();
  * ```
  */
-export function startRotation(config: ResolvedConfig, options: RotationOptions = {}): Rotation {
+export function startRotation(config: Pick<ResolvedConfig, 'keys' | 'keyring' | 'store' | 'storeTimeout'>, options: RotationOptions = {}): Rotation {
   const settings = config.keys.rotation;
   if (!settings) throw new Error('koa-jwt-kit: keys.rotation is not configured');
   const { keyring, store } = config;

@@ -38,7 +38,7 @@ export interface UserSecrets {
  * const issuer = createIssuer(config, keyring, { signingKeyOverride: secrets?.signingKeyOverride });
  * ```
  */
-export function createUserSecrets(config: ResolvedConfig): UserSecrets | undefined {
+export function createUserSecrets(config: Pick<ResolvedConfig, 'userSecrets' | 'store' | 'storeTimeout' | 'users' | 'keys'>): UserSecrets | undefined {
   const { userSecrets, store, storeTimeout, users } = config;
   if (!userSecrets) return undefined;
   const signingAlg = config.keys.algorithms[0]!;

@@ -15,7 +15,7 @@ export interface ExtractedToken {
  * ours and is left to other middleware. Tokens in the query string are never read (they end up
  * in logs and Referer headers, RFC 6750 §5.3).
  */
-export function createExtractor(config: ResolvedConfig): (ctx: Context) => ExtractedToken | undefined {
+export function createExtractor(config: Pick<ResolvedConfig, 'header' | 'cookie' | 'impersonation'>): (ctx: Context) => ExtractedToken | undefined {
   const prefix = config.header.prefix.toLowerCase();
   const cookie = config.cookie ? config.cookie.name : undefined;
   const impersonation = config.impersonation.cookie ? config.impersonation.cookie.name : undefined;

@@ -52,7 +52,7 @@ export interface CrossSiteOptions {
  * if (setsCookies) refuseCrossSite(ctx, config);
  * ```
  */
-export function refuseCrossSite(ctx: Context, config: ResolvedConfig, options: CrossSiteOptions = {}): void {
+export function refuseCrossSite(ctx: Context, config: Pick<ResolvedConfig, 'refresh'>, options: CrossSiteOptions = {}): void {
   const listed = config.refresh.csrf.origins;
   const allowed = (origin: string): boolean => listed.includes(origin) || isOwnOrigin(origin, ctx);
   const refuse = (what: string): never => {

@@ -58,7 +58,7 @@ function sameValue(sent: string, expected: string): boolean {
  * if (fromCookie) checkCsrf(ctx, config, fromCookie);
  * ```
  */
-export function checkCsrf(ctx: Context, config: ResolvedConfig, refreshToken: string): void {
+export function checkCsrf(ctx: Context, config: Pick<ResolvedConfig, 'refresh'>, refreshToken: string): void {
   const cookie = config.refresh.cookie;
   const { header, key } = config.refresh.csrf;
   if (!cookie || !key) return;

@@ -9,7 +9,7 @@ export const JWKS_PATH = '/.well-known/jwks.json';
  * `GET /.well-known/jwks.json`: the public keys in every published state, for verifiers
  * (jwks-rsa, jose). Cached by clients for `jwks.maxAge` seconds; other methods get 405.
  */
-export function jwksMiddleware(config: ResolvedConfig, options: { path?: string } = {}): Middleware {
+export function jwksMiddleware(config: Pick<ResolvedConfig, 'jwks' | 'keyring' | 'errors' | 'header'>, options: { path?: string } = {}): Middleware {
   const path = options.path ?? JWKS_PATH;
   const cacheControl = `public, max-age=${Math.floor(config.jwks.maxAge)}`;
   return async function jwks(ctx, next) {

@@ -40,7 +40,7 @@ function asRouted(ctx: Context, path: string): string {
  * refreshCookiePath(ctx, config, '/token', '/token/refresh'); // '/auth/token/refresh' for POST /auth/token or /AUTH/TOKEN
  * ```
  */
-export function refreshCookiePath(ctx: Context, config: ResolvedConfig, fromPath: string, toPath: string): string {
+export function refreshCookiePath(ctx: Context, config: Pick<ResolvedConfig, 'refresh'>, fromPath: string, toPath: string): string {
   const cookie = config.refresh.cookie;
   if (!cookie || !config.refresh.cookieOnRoutePath) return cookie ? cookie.path : '/';
   const path = asRouted(ctx, requestPath(ctx));
@@ -62,7 +62,7 @@ export function refreshCookiePath(ctx: Context, config: ResolvedConfig, fromPath
  * ctx.body = tokenBody(config, forBody, ctx);
  * ```
  */
-export function deliverRefresh(ctx: Context, config: ResolvedConfig, result: IssueResult, path: string): IssueResult {
+export function deliverRefresh(ctx: Context, config: Pick<ResolvedConfig, 'refresh'>, result: IssueResult, path: string): IssueResult {
   const cookie = config.refresh.cookie;
   const key = config.refresh.csrf.key;
   if (!cookie || !key || result.refresh === undefined || !result.refreshPayload) return result;
@@ -80,7 +80,7 @@ export function deliverRefresh(ctx: Context, config: ResolvedConfig, result: Iss
 }
 
 /** Clears the refresh cookie and its CSRF cookie (a refresh token that can no longer refresh). */
-export function clearRefreshCookies(ctx: Context, config: ResolvedConfig, path: string): void {
+export function clearRefreshCookies(ctx: Context, config: Pick<ResolvedConfig, 'refresh'>, path: string): void {
   const cookie = config.refresh.cookie;
   if (!cookie) return;
   const domain = cookie.domain ? { domain: cookie.domain } : {};

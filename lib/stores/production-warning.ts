@@ -18,7 +18,7 @@ const warned = new Set<string>();
  * warnMemoryStoreInProduction(resolved); // in koaJwt(), once the config is resolved
  * ```
  */
-export function warnMemoryStoreInProduction(config: ResolvedConfig, options: { env?: string; emit?: (message: string, options: { code: string }) => void; once?: Set<string> } = {}): void {
+export function warnMemoryStoreInProduction(config: Pick<ResolvedConfig, 'store' | 'users' | 'keys' | 'keyring'>, options: { env?: string; emit?: (message: string, options: { code: string }) => void; once?: Set<string> } = {}): void {
   const env = options.env ?? process.env.NODE_ENV;
   if (env !== 'production' || !isMemoryStore(config.store)) return;
   const issues = config.keyring.list().some((k) => k.canSign) || config.keys.rotation !== undefined;
