@@ -11,5 +11,6 @@
  * ```
  */
 export { mongooseStore } from './stores/mongoose/mongoose-store.js';
-export { storeModels, MODEL_NAMES, type StoreModels, type BlacklistedTokenDoc, type UserSecretDoc, type RefreshTokenDoc, type RevokedFamilyDoc, type SigningKeyDoc, type AttemptCounterDoc } from './stores/mongoose/models.js';
+// storeModels: the models, so that an application can create their indexes itself (docs/stores.md).
+export { storeModels, type StoreModels } from './stores/mongoose/models.js';
 export { mongooseUsers, type MongooseUsersOptions } from './users/mongoose-users.js';

@@ -42,6 +42,10 @@ const ENTRIES: Record<string, { file: string; exports: string[] }> = {
     file: 'lib/testing.ts',
     exports: ['storeContract', 'StoreContractOptions', 'userProviderContract', 'CONTRACT_USERS', 'ContractUser'],
   },
+  'koa-jwt-kit/mongoose': {
+    file: 'lib/mongoose.ts',
+    exports: ['mongooseStore', 'storeModels', 'StoreModels', 'mongooseUsers', 'MongooseUsersOptions'],
+  },
   'koa-jwt-kit/redis': {
     file: 'lib/redis.ts',
     exports: ['redisStore', 'RedisStoreOptions', 'REDIS_PERSISTENCE_WARNING'],
