@@ -17,7 +17,7 @@ const SCOPES = {
   // (it cannot run in the sandbox and failed the dry run), the Redis ones need a redis-server.
   tokens: {
     mutate: [
-      'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
+      'lib/tokens/claims.ts', 'lib/tokens/family.ts', 'lib/tokens/jws.ts', 'lib/tokens/token-part.ts', 'lib/tokens/verifier.ts', 'lib/tokens/token-type.ts',
       'lib/tokens/issuer.ts', 'lib/revocation/revocation.ts', 'lib/refresh/pair.ts', 'lib/impersonation.ts',
       'lib/routes/impersonate.ts', 'lib/routes/csrf.ts', 'lib/routes/cross-site.ts', 'lib/deep-freeze.ts',
     ],

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from './config/types.js';
 import { AccountDisabledError, UserNotFoundError } from './errors.js';
 import type { JwtPayload } from './tokens/claims.js';
-import { userIdOf } from './tokens/issuer.js';
+import { userIdOf } from './tokens/claims.js';
 import { rejectLater } from './tokens/refusal.js';
 import { assertAccessToken } from './tokens/token-type.js';
 import type { Verifier, VerifiedToken } from './tokens/verifier.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { JwtPayload } from './tokens/claims.js';
 import { familyIdOf } from './tokens/family.js';
-import { userIdOf } from './tokens/issuer.js';
+import { userIdOf } from './tokens/claims.js';
 
 // The fields of audit events (lib/events.ts), taken from a request and from token claims. Only
 // ids and names are taken: never the token, never a secret.

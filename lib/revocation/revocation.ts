@@ -4,7 +4,7 @@ import type { Store } from '../stores/store.js';
 import { InvalidRequestError, StoreUnavailableError, TokenRevokedError } from '../errors.js';
 import { withStoreTimeout } from '../stores/timeout.js';
 import type { JwtPayload } from '../tokens/claims.js';
-import { userIdOf } from '../tokens/issuer.js';
+import { userIdOf } from '../tokens/claims.js';
 import type { PostCheck, VerifiedToken } from '../tokens/verifier.js';
 import { familyIdOf, latestFamilyExpiry, tokenHashId } from '../tokens/family.js';
 import { createRevocationCache } from './revocation-cache.js';

@@ -2,7 +2,7 @@ import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { ResolvedConfig, ResolvedCookie } from '../config/types.js';
 import { CsrfTokenError } from '../errors.js';
-import { decodePart } from '../tokens/jws.js';
+import { decodePart } from '../tokens/token-part.js';
 
 /** The name of the double-submit cookie that goes with a refresh cookie: `<name>_csrf`. */
 export const csrfCookieName = (refreshCookie: ResolvedCookie): string => `${refreshCookie.name}_csrf`;

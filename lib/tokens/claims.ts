@@ -125,3 +125,7 @@ export function validateClaims(payload: Record<string, unknown>, rules: ClaimRul
   validateIssuer(payload, rules);
   validateAudience(payload, rules);
 }
+
+/** The user_id claim as a store or provider key. */
+export const userIdOf = (payload: { user_id?: unknown; sub?: unknown }): string | undefined =>
+  payload.user_id !== undefined ? String(payload.user_id) : typeof payload.sub === 'string' ? payload.sub : undefined;

@@ -4,7 +4,7 @@ import type { Keyring } from '../keyring/keyring.js';
 import { RefreshExpiredError, RefreshNotAllowedError, SigningKeyUnavailableError } from '../errors.js';
 import type { Key } from '../keyring/key.js';
 import type { AuthUser } from '../users/provider.js';
-import { type JwtPayload, newTokenId, now } from './claims.js';
+import { type JwtPayload, newTokenId, now, userIdOf } from './claims.js';
 import { familyIdOf, firstFamilyId, refreshDeadline } from './family.js';
 import { signPayload } from './jws.js';
 
@@ -45,10 +45,6 @@ export interface Issuer {
    */
   refresh(payload: JwtPayload, token?: string): Promise<IssuedToken>;
 }
-
-/** The user_id claim as a store or provider key. */
-export const userIdOf = (payload: { user_id?: unknown; sub?: unknown }): string | undefined =>
-  payload.user_id !== undefined ? String(payload.user_id) : typeof payload.sub === 'string' ? payload.sub : undefined;
 
 /** The resolved options an issuer runs with: `token` (claims, lifetime, ids) and `refresh` (the family's end). */
 export type IssuerOptions = Pick<ResolvedConfig, 'token' | 'refresh'>;

@@ -4,6 +4,7 @@ import type { Key } from '../keyring/key.js';
 import type { KeyHint } from '../keyring/keyring.js';
 import { tokenInvalid } from './refusal.js';
 import { signatureCheck } from './signature.js';
+import { decodePart } from './token-part.js';
 
 // All jsonwebtoken use of the project lives in this file, and it only signs (EdDSA, which it
 // lacks, signs with node:crypto). Signatures are checked with node:crypto (signature.ts).
@@ -43,20 +44,6 @@ const notBase64url = (part: string): string => (B64URL.test(part) ? 'The token i
 
 // Headers that point at key material the attacker controls: never fetched, never trusted.
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
-
-/**
- * One base64url part of a compact JWS (header or payload) decoded as JSON, verifying nothing;
- * `notJson` says what a part that is not JSON becomes: an error, its text, or nothing. Callers
- * that read the payload before the signature is checked must verify the token before trusting it.
- */
-export function decodePart(part: string, notJson: (text: string) => unknown): unknown {
-  const text = Buffer.from(part, 'base64url').toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    return notJson(text);
-  }
-}
 
 const headerNotJson = (): never => {
   throw tokenInvalid('The token header is not valid JSON.');

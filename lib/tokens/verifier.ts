@@ -5,7 +5,8 @@ import type { Key } from '../keyring/key.js';
 import type { Keyring } from '../keyring/keyring.js';
 import { createTokenCache, type TokenCache } from './token-cache.js';
 import { type ClaimRules, type JwtPayload, now, validateClaims } from './claims.js';
-import { decodePart, isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { isPlainObject, parseCompact, type ParsedJws, verifySignature } from './jws.js';
+import { decodePart } from './token-part.js';
 import { rejectLater, tokenInvalid } from './refusal.js';
 import type { VerifiedToken } from './verified.js';
 
