@@ -31,11 +31,8 @@ export function loadKeyMaterial(options: ParsedOptions): ParsedConfig {
     if (kids.has(key.kid)) throw new ConfigError('keys.dir', `the kid ${key.kid} is both in the config and in the key directory`);
     kids.add(key.kid);
   }
-  const rotationIn = keysIn.rotation;
-  const { encryptionKey: encryptionMaterial, ...rotationRest } = rotationIn ?? {};
-  const encryptionKey = encryptionMaterial !== undefined ? importSecret(encryptionMaterial, 'keys.rotation.encryptionKey').export() : undefined;
-  if (encryptionKey && encryptionKey.length < 32) throw new ConfigError('keys.rotation.encryptionKey', `needs at least 32 bytes, got ${encryptionKey.length}`);
-  const managed = rotationIn !== undefined;
+  const rotation = keysIn.rotation ? withEncryptionKey(keysIn.rotation) : undefined;
+  const managed = rotation !== undefined;
 
   const hasKeySource = staticKeys.length > 0 || keysIn.jwksUri !== undefined || managed;
   if (!hasKeySource && keysIn.dir !== undefined) throw new ConfigError('keys.dir', `${keysIn.dir} has no keys yet: create one with \`koa-jwt-kit keys generate --dir ${keysIn.dir} --state active\``);
@@ -56,11 +53,22 @@ export function loadKeyMaterial(options: ParsedOptions): ParsedConfig {
     keys: {
       ...keyOptions,
       static: staticKeys,
-      ...(rotationIn ? { rotation: { ...rotationRest as Omit<typeof rotationIn, 'encryptionKey'>, ...(encryptionKey ? { encryptionKey } : {}) } } : {}),
+      ...(rotation ? { rotation } : {}),
     },
     refresh: { ...refresh, csrf: { ...csrf, ...(csrfKey ? { key: csrfKey } : {}) } },
     throttle: resolveThrottle(options, staticKeys, managed),
   };
+}
+
+type Rotation = NonNullable<ParsedOptions['keys']['rotation']>;
+
+/** Managed rotation with its encryption key (which seals private keys at rest in the store) imported. */
+function withEncryptionKey(rotation: Rotation): NonNullable<ParsedConfig['keys']['rotation']> {
+  const { encryptionKey: material, ...timing } = rotation;
+  if (material === undefined) return timing;
+  const encryptionKey = importSecret(material, 'keys.rotation.encryptionKey').export();
+  if (encryptionKey.length < 32) throw new ConfigError('keys.rotation.encryptionKey', `needs at least 32 bytes, got ${encryptionKey.length}`);
+  return { ...timing, encryptionKey };
 }
 
 /**
