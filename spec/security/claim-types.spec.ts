@@ -25,4 +25,17 @@ describe('attack: exp/nbf as strings and other wrong claim types', function () {
       expectRefused(await getMe(app, forge({ alg: 'HS256' }, claims(extra()))));
     });
   }
+
+  // JSON has no Infinity, but 1e999 parses to it: a typeof check alone would take it for a
+  // NumericDate (a token that never expires) or for a user id that spells "Infinity".
+  const unbounded: Array<[string, (at: number) => string]> = [
+    ['exp as 1e999 (Infinity once parsed)', (at) => `{"user_id":"1","username":"alice","iat":${at},"exp":1e999}`],
+    ['nbf as -1e999 (-Infinity once parsed)', (at) => `{"user_id":"1","username":"alice","iat":${at},"exp":${at + 60},"nbf":-1e999}`],
+    ['user_id as 1e999 (Infinity once parsed)', (at) => `{"user_id":1e999,"username":"alice","iat":${at},"exp":${at + 60}}`],
+  ];
+  for (const [name, payload] of unbounded) {
+    it(`refuses ${name} as 401 token_invalid`, async function () {
+      expectRefused(await getMe(app, forge({ alg: 'HS256' }, payload(nowSeconds()))));
+    });
+  }
 });
