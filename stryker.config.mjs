@@ -28,6 +28,19 @@ const SCOPES = {
       'spec/deep-freeze.spec.ts', 'spec/events/**/*.spec.ts',
     ],
   },
+  // The config's start-up checks: parsing and its rules between options, the key material step,
+  // cookies, durations, the remote JWKS URL, rotation timings. Only the specs that pin a config
+  // rule or a default (every other spec builds a config too, and would run for every mutant).
+  config: {
+    mutate: ['lib/config/*.ts'],
+    spec: [
+      'spec/config/**/*.spec.ts', 'spec/koa-jwt.spec.ts', 'spec/security/weak-secret.spec.ts', 'spec/security/secret-kid.spec.ts',
+      'spec/security/remote-jwks.spec.ts', 'spec/security/rsa-exponent.spec.ts', 'spec/keyring/user-secrets-rules.spec.ts',
+      'spec/keyring/material.spec.ts', 'spec/keyring/dir.spec.ts', 'spec/keyring/manifest.spec.ts', 'spec/rotation/managed.spec.ts',
+      'spec/throttle/login-throttle.spec.ts', 'spec/tokens/clock-skew.spec.ts', 'spec/routes/cookies.spec.ts',
+      'spec/routes/refresh-cookie.spec.ts', 'spec/routes/router.spec.ts', 'spec/refresh/pair.spec.ts', 'spec/revocation/revocation-cache.spec.ts',
+    ],
+  },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.
   keys: {
     mutate: [
