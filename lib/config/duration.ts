@@ -22,7 +22,7 @@ export function secondsOf(value: unknown): number | { problem: string } {
     const trimmed = value.trim();
     // A bare number string is seconds, as the number form is (ms would read it as milliseconds),
     // and bound as it is: 400 digits are Infinity. ms throws on '' where other text gets undefined.
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return secondsOf(Number(trimmed));
+    if (/^(\d+(\.\d+)?|\.\d+)$/.test(trimmed)) return secondsOf(Number(trimmed));
     const millis = trimmed === '' ? undefined : ms(trimmed as ms.StringValue) as number | undefined;
     if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0) {
       return { problem: `expected seconds or a duration such as '5m' or '7d', got ${JSON.stringify(value)}` };

@@ -29,6 +29,10 @@ describe('duration values', () => {
     expect(['1.25', '0.5', '2.125'].map(leewayOf)).to.deep.equal([1.25, 0.5, 2.125]);
   });
 
+  it('reads a decimal string without its leading zero as seconds too, not as ms would (milliseconds)', () => {
+    expect(['.5', '.25'].map(leewayOf)).to.deep.equal([0.5, 0.25]);
+  });
+
   it('reads a zero duration with a unit as 0 s', () => {
     expect(['0s', '0ms', '0m'].map(leewayOf)).to.deep.equal([0, 0, 0]);
   });
