@@ -41,6 +41,15 @@ const SCOPES = {
       'spec/routes/refresh-cookie.spec.ts', 'spec/routes/router.spec.ts', 'spec/refresh/pair.spec.ts', 'spec/revocation/revocation-cache.spec.ts',
     ],
   },
+  // The error classes and the one place that turns a failure into its HTTP answer (status,
+  // challenge, Retry-After, Allow, the refresh cookie dropped or kept).
+  errors: {
+    mutate: ['lib/errors.ts', 'lib/middleware/error-answer.ts', 'lib/middleware/respond.ts'],
+    spec: [
+      'spec/errors.spec.ts', 'spec/middleware/**/*.spec.ts', 'spec/routes/**/*.spec.ts', 'spec/docs/error-codes.spec.ts',
+      'spec/security/**/*.spec.ts', 'spec/stores/store-failure.spec.ts', 'spec/stores/store-throws.spec.ts', 'spec/throttle/**/*.spec.ts',
+    ],
+  },
   // Keys, the keyring and its algorithm pinning, key material, the key directory, the JWKS.
   keys: {
     mutate: [

@@ -2,6 +2,10 @@ import { expect } from 'chai';
 import * as lib from '../lib/index.js';
 import { ERROR_ANSWERS, KoaJwtError, type KoaJwtErrorCode } from '../lib/errors.js';
 import { answerOf } from '../lib/middleware/error-answer.js';
+import { koaJwt } from '../lib/koa-jwt.js';
+import { testConfig } from './helpers/app.js';
+import { nowSeconds } from './helpers/tokens.js';
+import { claims, forge } from './security/attack-kit.js';
 
 // One table from code to answer: every error class takes its status, challenge and Retry-After
 // from it, and every code in it belongs to a class.
@@ -157,5 +161,47 @@ describe('errors', () => {
     const sameUnion: Equal<(typeof CODES)[number], KoaJwtErrorCode> = true;
     expect(sameUnion).to.equal(true);
     expect(Object.keys(ERROR_ANSWERS).sort()).to.deep.equal([...CODES].sort());
+  });
+
+  describe('the fields and defaults a class carries', () => {
+    it('gives an expired token\'s error the instant it expired (expiredAt)', async () => {
+      const auth = koaJwt(testConfig());
+      const exp = nowSeconds() - 120;
+      const token = forge({ alg: 'HS256' }, claims({ iat: exp - 60, exp }));
+      const error = await auth.verify(token).then(() => expect.fail('expected a rejection'), (err: unknown) => err);
+      expect(error).to.be.instanceOf(lib.TokenExpiredError);
+      expect((error as lib.TokenExpiredError).expiredAt?.getTime()).to.equal(exp * 1000);
+      await auth.close();
+    });
+
+    it('names the wrong fields of a request on the error itself, as in its body', () => {
+      const error = new lib.InvalidRequestError('Missing field: username.', { username: 'This field is required.' });
+      expect(error.fields).to.deep.equal({ username: 'This field is required.' });
+      expect(new lib.InvalidRequestError('Bad.').fields).to.equal(undefined);
+    });
+
+    it('keeps a status written to it, as Koa\'s error handling and an app\'s error middleware may write one', () => {
+      const error = new lib.TokenInvalidError('bad');
+      (error as { status: number }).status = 500;
+      expect(error.status).to.equal(500);
+    });
+
+    it('gives a ThrottledError made without options a Retry-After of 1 s', () => {
+      const error = new lib.ThrottledError();
+      expect([error.retryAfter, error.code, error.status]).to.deep.equal([1, 'throttled', 429]);
+      expect(answerOf(error, 'Bearer').headers['Retry-After']).to.equal('1');
+    });
+
+    it('answers a wrong login with one description for a wrong password, an unknown and an inactive user', () => {
+      expect(new lib.InvalidCredentialsError().message).to.equal('Unable to log in with the provided credentials.');
+    });
+  });
+
+  it('challenges no 400: the user an impersonate request names is a request error, not a token one (no WWW-Authenticate)', () => {
+    for (const error of [new lib.UserNotFoundError('x', { inRequest: true }), new lib.AccountDisabledError('x', { inRequest: true })]) {
+      const answer = answerOf(error, 'Bearer');
+      expect(answer.status).to.equal(400);
+      expect(answer.headers).to.not.have.property('WWW-Authenticate');
+    }
   });
 });

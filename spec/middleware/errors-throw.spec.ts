@@ -6,6 +6,7 @@ import { KoaJwtError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
 import { testConfig } from '../helpers/app.js';
 import { failingStore } from '../helpers/failing-store.js';
+import { cookiesOf } from '../helpers/pair-fixture.js';
 
 // errors: 'throw' — koa-jwt's convention: authentication failures reach the app's own error
 // middleware as errors carrying status, expose, headers, code and body.
@@ -60,6 +61,19 @@ describe("errors: 'throw'", () => {
     await request.post('/auth/token').send({ username: 'alice', password: 'wrong' }).expect(401);
     expect(seen.map((s) => [s.status, s.code])).to.deep.equal([[400, 'invalid_request'], [401, 'invalid_credentials']]);
     expect(seen[0]!.body.fields).to.deep.equal({ password: 'This field is required.' });
+  });
+
+  it('hands over the Set-Cookie that drops a refresh cookie with the error: Koa\'s error handling would drop it otherwise', async () => {
+    const { seen, request } = appWithHandler(testConfig({ refresh: { pair: true, cookie: 'refresh_token' } }));
+    const first = await request.post('/auth/token').send({ username: 'alice', password: 'alice-password' }).expect(201);
+    const csrf = cookiesOf(first).get('refresh_token_csrf')!.value;
+    const cookie = `refresh_token=${cookiesOf(first).get('refresh_token')!.value}; refresh_token_csrf=${csrf}`;
+    await request.post('/auth/token/refresh').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(201);
+    const reused = await request.post('/auth/token/refresh').set('Cookie', cookie).set('X-CSRF-Token', csrf).expect(401);
+    expect(seen.map((s) => s.code)).to.deep.equal(['token_reused']);
+    const handedOver = ([] as string[]).concat(seen[0]!.headers['Set-Cookie'] as string[]);
+    expect(handedOver.some((line) => /^refresh_token=;/.test(line) && /expires=Thu, 01 Jan 1970/i.test(line)), handedOver.join(' | ')).to.equal(true);
+    expect(cookiesOf(reused).get('refresh_token')!.value).to.equal('');
   });
 
   it('carries Retry-After on a 503 when the store is down', async () => {
