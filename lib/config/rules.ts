@@ -11,7 +11,7 @@ import type { ManagedRotationOptions, PairOptions, ParsedOptions, TokenOptions }
 
 type Shape = z.output<typeof configSchema>;
 
-const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...v as readonly T[]] : [v as T]);
+const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? [...v] : [v]);
 
 /**
  * The rules between options, and the defaults that depend on several of them. Pure: it reads

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
-import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { loadKeyMaterial } from '../../lib/config/load-keys.js';
 import { parseConfig } from '../../lib/config/resolve.js';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import type { JwkObject } from '../../lib/keyring/material.js';
 import { buildApp, testConfig, testUsers } from '../helpers/app.js';
-import { configErrorOf } from '../helpers/config.js';
+import { configErrorOf, DEV } from '../helpers/config.js';
 import { SECRET } from '../helpers/keys.js';
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
 
 /** The CSRF key (raw bytes) that start-up resolves for the config. */
 const csrfKeyOf = (config: KoaJwtConfig): Buffer => {

@@ -1,27 +1,20 @@
 import { expect } from 'chai';
 import { secondsOf } from '../../lib/config/duration.js';
-import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { parseConfig } from '../../lib/config/resolve.js';
 import { ConfigError } from '../../lib/errors.js';
 import { SECRET } from '../helpers/keys.js';
+import { configErrorFrom, DEV } from '../helpers/config.js';
 
 // A duration is seconds, as a number or a bare number string, or an ms-style string ('5m').
 // token.leeway is the probe: it takes 0, and a wrong one would let expired tokens through.
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
 const leewayOf = (leeway: unknown) => parseConfig({ keys: { secret: SECRET }, token: { leeway: leeway as number } }, DEV).token.leeway;
 
 /** The ConfigError a token.leeway of `leeway` stops parsing with; any other error fails the spec. */
 function leewayError(leeway: unknown): ConfigError {
-  let thrown: unknown;
-  try {
-    leewayOf(leeway);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, 'parseConfig() should have thrown a ConfigError').to.be.instanceOf(ConfigError);
-  expect((thrown as ConfigError).path).to.equal('token.leeway');
-  return thrown as ConfigError;
+  const error = configErrorFrom(() => leewayOf(leeway));
+  expect(error.path).to.equal('token.leeway');
+  return error;
 }
 
 describe('duration values', () => {

@@ -1,27 +1,19 @@
 import { expect } from 'chai';
-import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { parseConfig } from '../../lib/config/resolve.js';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { ConfigError } from '../../lib/errors.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testUsers } from '../helpers/app.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
+import { configErrorFrom, DEV } from '../helpers/config.js';
 
 // A wrong value stops start-up with one ConfigError whose path is the option as the user wrote
 // it (`keys.algorithm[1]`, `throttle.username.window`) and whose message starts with that path.
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
 
 /** The ConfigError parseConfig throws for `input`; any other error (a TypeError) fails the spec. */
 function errorOf(input: unknown): ConfigError {
-  let thrown: unknown;
-  try {
-    parseConfig(input as KoaJwtConfig, DEV);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown, 'parseConfig() should have thrown a ConfigError').to.be.instanceOf(ConfigError);
-  const error = thrown as ConfigError;
+  const error = configErrorFrom(() => parseConfig(input as KoaJwtConfig, DEV));
   expect(error.message.startsWith(`${error.path}: `), 'the message starts with the path').to.equal(true);
   return error;
 }

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { loadKeyMaterial } from '../../lib/config/load-keys.js';
 import { parseConfig, resolveConfig } from '../../lib/config/resolve.js';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
@@ -11,16 +10,13 @@ import { type ManifestEntry, writeManifest } from '../../lib/keyring/dir.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testUsers } from '../helpers/app.js';
 import { keyPair, SECRET } from '../helpers/keys.js';
+import { configErrorFrom, DEV } from '../helpers/config.js';
 
 // The key material step (lib/config/load-keys.ts): the rules that need the keys themselves.
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
 
 const load = (input: KoaJwtConfig) => loadKeyMaterial(parseConfig(input, DEV));
-const errorOf = (input: KoaJwtConfig): ConfigError => {
-  try { load(input); } catch (err) { if (err instanceof ConfigError) return err; throw err; }
-  expect.fail('expected a ConfigError');
-};
+const errorOf = (input: KoaJwtConfig): ConfigError => configErrorFrom(() => load(input));
 
 /** A store without attempt counters (store.attempts): throttle limits cannot run on it. */
 const storeWithoutAttempts = () => {

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { parseConfig } from '../../lib/config/resolve.js';
 import type { KoaJwtConfig, RotationConfig } from '../../lib/config/types.js';
 import { ConfigError } from '../../lib/errors.js';
@@ -7,18 +6,14 @@ import { koaJwt } from '../../lib/koa-jwt.js';
 import { memoryStore } from '../../lib/stores/memory-store.js';
 import { testConfig } from '../helpers/app.js';
 import { rejectsWithCode } from '../helpers/expect.js';
+import { configErrorFrom, DEV, PROD } from '../helpers/config.js';
 
 // The rules between options (lib/config/rules.ts) and the defaults that depend on several of
 // them, read through parseConfig, the pure step: no key is read, so none is needed here.
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
-const PROD: ConfigEnvironment = { ...DEV, production: true };
 const DAY = 86400;
 
-const errorOf = (input: KoaJwtConfig, environment = DEV): ConfigError => {
-  try { parseConfig(input, environment); } catch (err) { if (err instanceof ConfigError) return err; throw err; }
-  expect.fail('expected a ConfigError');
-};
+const errorOf = (input: KoaJwtConfig, environment = DEV): ConfigError => configErrorFrom(() => parseConfig(input, environment));
 
 /** Managed rotation with timings that pass every check, and `rotation` over them. */
 const rotated = (rotation: Partial<RotationConfig> = {}, keys: KoaJwtConfig['keys'] = {}, rest: KoaJwtConfig = {}): KoaJwtConfig => ({

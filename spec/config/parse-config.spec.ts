@@ -5,21 +5,15 @@ import { expect } from 'chai';
 import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import { loadKeyMaterial } from '../../lib/config/load-keys.js';
 import { parseConfig } from '../../lib/config/resolve.js';
-import { ConfigError } from '../../lib/errors.js';
 import { testUsers } from '../helpers/app.js';
 import { SECRET } from '../helpers/keys.js';
+import { configErrorFrom, DEV, PROD } from '../helpers/config.js';
 
 // Start-up reads its config in two steps: parsing, which is pure (the same input and
 // environment give the same options, and nothing is read from the disk or process.env), then
 // the key material step, the only one that reads `file:`/`env:` references and keys.dir.
 
-const DEV: ConfigEnvironment = { production: false, threadPoolSize: 4, cores: 8 };
-const PROD: ConfigEnvironment = { ...DEV, production: true };
 
-const errorOf = (run: () => unknown): ConfigError => {
-  try { run(); } catch (err) { if (err instanceof ConfigError) return err; throw err; }
-  expect.fail('expected a ConfigError');
-};
 
 describe('parseConfig: the pure step of start-up', () => {
   let dir: string;
@@ -40,7 +34,7 @@ describe('parseConfig: the pure step of start-up', () => {
 
   it('then the key material step reads them, and names the path of the one it cannot read', () => {
     const options = parseConfig({ keys: { secret: 'file:/nowhere/secret' }, users: testUsers() }, DEV);
-    expect(errorOf(() => loadKeyMaterial(options)).path).to.equal('keys.secret');
+    expect(configErrorFrom(() => loadKeyMaterial(options)).path).to.equal('keys.secret');
 
     const file = join(dir, 'secret');
     writeFileSync(file, SECRET);
@@ -51,7 +45,7 @@ describe('parseConfig: the pure step of start-up', () => {
 
   it('takes an env: reference as it is, and the key material step reads the variable when it runs', () => {
     const options = parseConfig({ keys: { secret: 'env:KJK_PARSE_SECRET' }, users: testUsers() }, DEV);
-    expect(errorOf(() => loadKeyMaterial(options)).message).to.match(/KJK_PARSE_SECRET is not set/);
+    expect(configErrorFrom(() => loadKeyMaterial(options)).message).to.match(/KJK_PARSE_SECRET is not set/);
     process.env.KJK_PARSE_SECRET = SECRET;
     expect(loadKeyMaterial(options).keys.static).to.have.length(1);
   });
@@ -84,7 +78,7 @@ describe('parseConfig: the pure step of start-up', () => {
   });
 
   it('checks the rules between options before any key is read (the unreadable secret is not the error)', () => {
-    const error = errorOf(() => parseConfig({ keys: { secret: 'file:/nowhere/secret' }, token: { tokenId: 'off' }, refresh: { pair: true } }, DEV));
+    const error = configErrorFrom(() => parseConfig({ keys: { secret: 'file:/nowhere/secret' }, token: { tokenId: 'off' }, refresh: { pair: true } }, DEV));
     expect(error.path).to.equal('token.tokenId');
   });
 

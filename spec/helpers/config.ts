@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { ConfigEnvironment } from '../../lib/config/environment.js';
 import type { KoaJwtConfig } from '../../lib/config/types.js';
 import { ConfigError } from '../../lib/errors.js';
 import { koaJwt } from '../../lib/koa-jwt.js';
@@ -45,3 +46,8 @@ export function configErrorFrom(fn: () => unknown): ConfigError {
   expect(thrown, 'should have thrown a ConfigError').to.be.instanceOf(ConfigError);
   return thrown as ConfigError;
 }
+
+/** An environment for parseConfig(): development (cookies not Secure by default), 4 pool threads, 8 cores. */
+export const DEV: ConfigEnvironment = Object.freeze({ production: false, threadPoolSize: 4, cores: 8 });
+/** The same machine under NODE_ENV=production (cookies Secure by default). */
+export const PROD: ConfigEnvironment = Object.freeze({ ...DEV, production: true });
